@@ -1,0 +1,63 @@
+"""Typed errors for bad input and missing tools, each with a one-line message that names the file."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    some_files_failed = 1
+    bad_arguments = 2
+    missing_dependency = 3
+    interrupted = 130
+
+
+class SohoaError(Exception):
+    """Base of every error we show to a user as one line instead of a traceback."""
+
+    exit_code: ExitCode = ExitCode.some_files_failed
+
+
+class MissingDependencyError(SohoaError):
+    """An external program (Tesseract, Poppler, a language pack) is not installed or unusable."""
+
+    exit_code = ExitCode.missing_dependency
+
+
+class InputFileError(SohoaError):
+    """A file the user gave us cannot be read. `reason` is a short, stable machine code."""
+
+    reason: str = "unreadable"
+
+    def __init__(self, path: Path | str, detail: str) -> None:
+        self.path = Path(path)
+        self.detail = detail
+        super().__init__(f"{self.path}: {detail}")
+
+
+class EmptyFileError(InputFileError):
+    reason = "empty"
+
+
+class UnsupportedFormatError(InputFileError):
+    reason = "unsupported-format"
+
+
+class CorruptFileError(InputFileError):
+    reason = "corrupt"
+
+
+class EncryptedPdfError(InputFileError):
+    reason = "encrypted"
+
+
+class ImageTooLargeError(InputFileError):
+    """Decompression-bomb guard: more pixels than the configured limit."""
+
+    reason = "too-large"
+
+
+class ImageTooSmallError(InputFileError):
+    reason = "too-small"
