@@ -1,0 +1,40 @@
+"""The catalogue: one object giving the repository API, and `open_catalog` which connects and migrates."""
+
+from __future__ import annotations
+
+import os
+
+from storage.catalog.core import DEFAULT_TARGET
+from storage.catalog.database import create_catalog_engine, upgrade
+from storage.catalog.documents import DocumentsMixin
+from storage.catalog.files import FilesMixin
+from storage.catalog.pages import PagesMixin
+from storage.catalog.review import ReviewMixin
+from storage.catalog.targets import TargetsMixin
+
+DEFAULT_URL_NAME = "catalog.db"
+
+
+class Catalog(FilesMixin, DocumentsMixin, PagesMixin, ReviewMixin, TargetsMixin):
+    """Every repository call is its own transaction and safe to repeat after a crash."""
+
+
+def default_catalog_url() -> str:
+    """`SOHOA_DATABASE_URL`, else a SQLite file in `SOHOA_HOME` (default ~/.local/share/sohoa)."""
+    url = os.environ.get("SOHOA_DATABASE_URL", "").strip()
+    if url:
+        return url
+    home = os.environ.get("SOHOA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share", "sohoa")
+    return f"sqlite:///{os.path.join(home, DEFAULT_URL_NAME)}"
+
+
+def open_catalog(url: str | None = None, *, default_target: float = DEFAULT_TARGET) -> Catalog:
+    """Connect to the catalogue at `url` (`sqlite:///path` or `postgresql+psycopg://...`) and upgrade its
+    schema to the newest revision. Safe to call repeatedly and from several processes at once."""
+    engine = create_catalog_engine(url or default_catalog_url())
+    try:
+        upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return Catalog(engine, default_target=default_target)

@@ -1,0 +1,94 @@
+"""Pages for the search index: iterate them with their dossier metadata, and record what was indexed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select, update
+
+from storage.catalog.core import CatalogCore
+from storage.catalog.records import PageForIndex, document_record, dossier_record, page_record
+from storage.catalog.schema import DocumentRow, DossierRow, PageRow, SourceFileRow, UnitRow
+
+INDEXABLE_STATES = ("recognized", "indexed")
+
+
+class PagesMixin(CatalogCore):
+    def iter_pages_for_index(
+        self, *, pending_only: bool = False, dossier_code: str | None = None, chunk_size: int = 500
+    ) -> Iterator[PageForIndex]:
+        """Pages of recognised documents, by page id, each with its document, file name and dossier.
+
+        Reads in chunks, each in its own short transaction, so the caller may mark pages indexed while
+        iterating (as `reindex --pending` does) without holding a lock on the catalogue.
+        """
+        last_id = 0
+        while True:
+            query = (
+                select(PageRow, DocumentRow, SourceFileRow.original_name, DossierRow, UnitRow.code)
+                .join(DocumentRow, PageRow.document_id == DocumentRow.id)
+                .join(SourceFileRow, DocumentRow.source_file_id == SourceFileRow.id)
+                .outerjoin(DossierRow, DocumentRow.dossier_id == DossierRow.id)
+                .outerjoin(UnitRow, DossierRow.unit_id == UnitRow.id)
+                .where(DocumentRow.state.in_(INDEXABLE_STATES), PageRow.id > last_id)
+                .order_by(PageRow.id)
+                .limit(chunk_size)
+            )
+            if pending_only:
+                query = query.where(PageRow.index_state == "pending")
+            if dossier_code is not None:
+                query = query.where(DossierRow.dossier_code == dossier_code)
+            with self.transaction() as session:
+                chunk = [
+                    PageForIndex(
+                        page=page_record(page),
+                        document=document_record(document, dossier.dossier_code if dossier else None),
+                        original_name=original_name,
+                        dossier=dossier_record(dossier, unit) if dossier else None,
+                    )
+                    for page, document, original_name, dossier, unit in session.execute(query).tuples()
+                ]
+            yield from chunk
+            if len(chunk) < chunk_size:
+                return
+            last_id = chunk[-1].page.id
+
+    def pages_pending_index(self, chunk_size: int = 500) -> Iterator[PageForIndex]:
+        """Pages of recognised documents not yet in the search index (for `sohoa reindex --pending`)."""
+        return self.iter_pages_for_index(pending_only=True, chunk_size=chunk_size)
+
+    def mark_pages_indexed(self, page_ids: Iterable[int]) -> int:
+        """Mark pages indexed; a recognised document whose pages are all indexed becomes 'indexed'.
+
+        Returns how many pages changed state (0 when repeated).
+        """
+        ids = sorted(set(page_ids))
+        if not ids:
+            return 0
+        changed = 0
+        with self.transaction() as session:
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                result = session.execute(
+                    update(PageRow).where(PageRow.id.in_(part), PageRow.index_state == "pending")
+                    .values(index_state="indexed")
+                )
+                changed += result.rowcount
+            document_ids = set(session.scalars(select(PageRow.document_id).where(PageRow.id.in_(ids))))
+            still_pending = select(PageRow.id).where(
+                PageRow.document_id == DocumentRow.id, PageRow.index_state == "pending"
+            ).exists()
+            session.execute(
+                update(DocumentRow)
+                .where(DocumentRow.id.in_(document_ids), DocumentRow.state == "recognized", ~still_pending)
+                .values(state="indexed")
+            )
+        return changed
+
+    def mark_all_pages_pending(self) -> int:
+        """Before rebuilding the search index from scratch: every page must be indexed again."""
+        with self.transaction() as session:
+            result = session.execute(
+                update(PageRow).where(PageRow.index_state == "indexed").values(index_state="pending")
+            )
+            return result.rowcount

@@ -1,0 +1,221 @@
+"""Catalogue tables as SQLAlchemy 2 ORM classes: units, dossiers, batches, source files, documents, pages,
+review items, audit events and targets."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so Alembic migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LINK_METHODS = ("qr", "filename", "text", "manual")
+DOCUMENT_STATES = ("stored", "recognized", "indexed", "failed")
+SOURCE_FILE_STATES = ("stored", "processed", "quarantined", "failed")
+INDEX_STATES = ("pending", "indexed")
+REVIEW_KINDS = ("unlinked", "quarantined", "low_confidence")
+REVIEW_STATUSES = ("open", "resolved")
+BATCH_STATUSES = ("running", "finished", "failed")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    # Naive datetimes on every backend: registry dates are Vietnam local time as exported, audit times are UTC.
+    type_annotation_map = {datetime: DateTime(), dict[str, Any]: JSON}
+
+
+class UnitRow(Base):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(String(256))
+
+
+class DossierRow(Base):
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_code: Mapped[str] = mapped_column(String(128), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    field: Mapped[str | None] = mapped_column(String(256))
+    procedure_code: Mapped[str | None] = mapped_column(String(64))
+    procedure: Mapped[str | None] = mapped_column(Text)
+    applicant: Mapped[str | None] = mapped_column(String(256))
+    received_at: Mapped[datetime | None]
+    status: Mapped[str | None] = mapped_column(String(128))
+    due_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    document_number: Mapped[str | None] = mapped_column(String(128))
+    # False for a dossier first seen on a scan and not (yet) in the one-stop registry export.
+    in_registry: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BatchRow(Base):
+    __tablename__ = "batches"
+    __table_args__ = (CheckConstraint(_one_of("status", BATCH_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Chosen by the caller (e.g. the flow run) so a crashed batch is resumed instead of started twice.
+    key: Mapped[str] = mapped_column(String(256), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    files_seen: Mapped[int] = mapped_column(Integer, default=0)
+    files_new: Mapped[int] = mapped_column(Integer, default=0)
+    files_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    files_failed: Mapped[int] = mapped_column(Integer, default=0)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SourceFileRow(Base):
+    __tablename__ = "source_files"
+    __table_args__ = (CheckConstraint(_one_of("state", SOURCE_FILE_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    object_key: Mapped[str | None] = mapped_column(String(512))
+    original_name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[str] = mapped_column(String(16))
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="stored")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("source_file_id", "first_page", name="uq_documents_source_file_first_page"),
+        UniqueConstraint("dossier_id", "ordinal", "version", name="uq_documents_dossier_ordinal_version"),
+        CheckConstraint(_one_of("state", DOCUMENT_STATES), name="state"),
+        CheckConstraint(f"link_method IS NULL OR {_one_of('link_method', LINK_METHODS)}", name="link_method"),
+        CheckConstraint("first_page >= 1 AND last_page >= first_page", name="page_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"), index=True)
+    first_page: Mapped[int] = mapped_column(Integer)
+    last_page: Mapped[int] = mapped_column(Integer)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    ordinal: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    link_method: Mapped[str | None] = mapped_column(String(16))
+    pdf_key: Mapped[str | None] = mapped_column(String(512))
+    state: Mapped[str] = mapped_column(String(16), default="stored", index=True)
+    mean_confidence: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PageRow(Base):
+    __tablename__ = "pages"
+    __table_args__ = (
+        UniqueConstraint("document_id", "page_number", name="uq_pages_document_page_number"),
+        CheckConstraint(_one_of("index_state", INDEX_STATES), name="index_state"),
+        Index("ix_pages_index_state_id", "index_state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    page_number: Mapped[int] = mapped_column(Integer)
+    source_page_index: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    mean_confidence: Mapped[float | None] = mapped_column(Float)
+    flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    blank: Mapped[bool] = mapped_column(Boolean, default=False)
+    words_key: Mapped[str | None] = mapped_column(String(512))
+    image_key: Mapped[str | None] = mapped_column(String(512))
+    index_state: Mapped[str] = mapped_column(String(16), default="pending")
+
+
+class ReviewItemRow(Base):
+    __tablename__ = "review_items"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", REVIEW_KINDS), name="kind"),
+        CheckConstraint(_one_of("status", REVIEW_STATUSES), name="status"),
+        Index("ix_review_items_status_kind", "status", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # kind + what it refers to; the same problem reported twice is one item.
+    key: Mapped[str] = mapped_column(String(1024), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    source_file_id: Mapped[int | None] = mapped_column(ForeignKey("source_files.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"))
+    path: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(128))
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(256))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Optional: an event recorded with a key is recorded once however often the step is repeated.
+    key: Mapped[str | None] = mapped_column(String(512), unique=True)
+
+
+class TargetRow(Base):
+    __tablename__ = "targets"
+    __table_args__ = (
+        UniqueConstraint("unit_code", "field", "period", name="uq_targets_scope"),
+        CheckConstraint("rate >= 0 AND rate <= 1", name="rate"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # '' means "any": ('', '', '') is the catalogue-wide default. Not NULL, so the unique scope holds.
+    unit_code: Mapped[str] = mapped_column(String(128), default="")
+    field: Mapped[str] = mapped_column(String(256), default="")
+    period: Mapped[str] = mapped_column(String(7), default="")  # '', 'YYYY' or 'YYYY-MM'
+    rate: Mapped[float] = mapped_column(Float)
