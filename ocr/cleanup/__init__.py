@@ -1,0 +1,163 @@
+"""Page clean-up: make a raw scan upright, straight, evenly lit, free of seal ink and dust, then binary.
+
+`clean_page` is the whole stage, in this order (each step a pure function in its own module):
+resample to 300 dpi -> colour ink out -> flatten illumination -> orientation -> deskew -> binarize ->
+border, punch-hole and speckle removal -> blank check.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from ocr.cleanup.binarize import Method, binarize
+from ocr.cleanup.blank import is_blank
+from ocr.cleanup.borders import remove_dark_border, remove_punch_holes, remove_speckle
+from ocr.cleanup.deskew import estimate_skew, rotate_image
+from ocr.cleanup.illumination import flatten_illumination
+from ocr.cleanup.ink import colour_free_gray, find_colour_ink
+from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
+from ocr.cleanup.resample import to_working_resolution
+from ocr.model import CleanedPage, PageImage
+
+__all__ = ["CleanupOptions", "clean_page", "rebinarize"]
+
+MIN_DPI, MAX_DPI = 70, 1200
+
+
+@dataclass(frozen=True)
+class CleanupOptions:
+    """What the clean-up does to a page; the defaults suit commune-scanner output."""
+
+    working_dpi: int = 300
+    remove_colour_ink: bool = True
+    flatten_illumination: bool = True
+    detect_orientation: bool = True
+    osd: Literal["never", "unsure", "always"] = "unsure"
+    deskew: bool = True
+    min_skew: float = 0.1  # degrees; smaller corrections only blur the page
+    binarization: Method = "auto"
+    remove_border: bool = True
+    remove_punch_holes: bool = True
+    remove_speckle: bool = True
+
+
+def clean_page(page: PageImage, options: CleanupOptions | None = None) -> CleanedPage:
+    """Clean one rasterized page for recognition and display. Raises ValueError on an unusable image."""
+    opts = options or CleanupOptions()
+    image = _check(page)
+    timings: dict[str, float] = {}
+    flags: list[str] = []
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[step] = round(now - clock, 4)
+        clock = now
+
+    bgr, dpi = to_working_resolution(image, page.dpi, opts.working_dpi)
+    lap("resample")
+
+    details: dict = {}
+    if opts.remove_colour_ink:
+        ink = find_colour_ink(bgr, dpi)
+        gray = colour_free_gray(bgr) if ink.red_found or ink.blue_found else cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+        flags += ["seal-removed"] * ink.red_found + ["signature-removed"] * ink.blue_found
+        details["colour_ink"] = asdict(ink)
+    else:
+        gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    lap("ink")
+
+    if opts.flatten_illumination:
+        gray = flatten_illumination(gray, dpi)
+    lap("illumination")
+
+    rotation, skew = 0, None
+    if opts.detect_orientation:
+        found = detect_orientation(gray, dpi, osd=opts.osd)
+        details["orientation"] = {"confidence": found.confidence, "method": found.method}
+        rotation = found.rotate
+        if "profile" in found.method:
+            skew = found.skew  # the orientation vote already measured the line angle on the same ink
+        if rotation:
+            bgr, gray = rotate_quadrant(bgr, rotation), rotate_quadrant(gray, rotation)
+            flags.append("rotated")
+    lap("orientation")
+
+    if opts.deskew:
+        if skew is None:
+            skew = estimate_skew(gray, dpi)
+        if abs(skew) >= opts.min_skew:
+            gray = rotate_image(gray, -skew, fill=255)
+            bgr = rotate_image(bgr, -skew)
+            flags.append("deskewed")
+        else:
+            skew = 0.0
+    lap("deskew")
+
+    binary, method = binarize(gray, opts.binarization, dpi)
+    lap("binarize")
+    binary, tidy_flags = _tidy(binary, dpi, opts)
+    flags += tidy_flags
+    lap("borders")
+
+    blank = is_blank(binary, dpi, gray)
+    if blank:
+        flags.append("blank")
+    lap("blank")
+
+    details.update(gray=gray, binarization=method, timings=timings, options=opts)
+    return CleanedPage(display=bgr, binary=binary, dpi=dpi, rotation=rotation, skew=float(skew or 0.0),
+                       blank=blank, flags=flags, details=details)
+
+
+def rebinarize(cleaned: CleanedPage, method: Method) -> np.ndarray:
+    """Binarize a cleaned page again with another method (e.g. Sauvola after a low-confidence Otsu read)."""
+    gray = cleaned.details.get("gray")
+    if gray is None:
+        raise ValueError("this page was not produced by clean_page: its normalised gray image is missing")
+    opts = cleaned.details.get("options") or CleanupOptions()
+    binary, _ = binarize(gray, method, cleaned.dpi)
+    binary, _ = _tidy(binary, cleaned.dpi, opts)
+    return binary
+
+
+def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions) -> tuple[np.ndarray, list[str]]:
+    flags = []
+    if opts.remove_border:
+        binary, found = remove_dark_border(binary, dpi)
+        if found:
+            flags.append("border-cropped")
+    if opts.remove_punch_holes:
+        binary, holes = remove_punch_holes(binary, dpi)
+        if holes:
+            flags.append("punch-holes-removed")
+    if opts.remove_speckle:
+        binary, specks = remove_speckle(binary, dpi)
+        if specks:
+            flags.append("despeckled")
+    return binary, flags
+
+
+def _check(page: PageImage) -> np.ndarray:
+    """The page's pixels as BGR uint8, or a ValueError that says what is wrong with them."""
+    where = f"page {page.index + 1}"
+    image = page.image
+    if not isinstance(image, np.ndarray) or image.size == 0:
+        raise ValueError(f"{where}: the image is empty")
+    if not MIN_DPI <= page.dpi <= MAX_DPI:
+        raise ValueError(f"{where}: resolution {page.dpi} dpi is outside {MIN_DPI}-{MAX_DPI} dpi")
+    if image.dtype != np.uint8:
+        raise ValueError(f"{where}: expected 8-bit pixels, got {image.dtype}")
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 3:
+        return image
+    if image.ndim == 3 and image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    raise ValueError(f"{where}: expected a gray or BGR image, got shape {image.shape}")
