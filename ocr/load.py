@@ -1,4 +1,4 @@
-"""Read scanner output (PDF, TIFF, JPEG, PNG) as BGR page images, one page at a time; reject bad input early."""
+"""Read scanner output (PDF, TIFF, JPEG, PNG) as BGR pages, one page at a time; reject bad input early."""
 
 from __future__ import annotations
 
@@ -123,8 +123,8 @@ def validate(
 ) -> int:
     """Check a file cheaply (headers, structure, sizes; no pixel decoding) and return its page count.
 
-    Raises the typed InputFileError subclasses for empty, unsupported, corrupt, truncated, encrypted, too large
-    and too small input, so a batch can reject the file before any OCR work starts.
+    Raises the typed InputFileError subclasses for empty, unsupported, corrupt, truncated, encrypted,
+    too large and too small input, so a batch can reject the file before any OCR work starts.
     """
     path = Path(path)
     fmt = detect_format(path)
@@ -203,7 +203,8 @@ def _check_size(path: Path, index: int, size: tuple[int, int], max_pixels: int, 
     if width * height > max_pixels:
         raise ImageTooLargeError(
             path,
-            f"trang {index + 1} quá lớn: {width}x{height} = {width * height:,} điểm ảnh, giới hạn {max_pixels:,} "
+            f"trang {index + 1} quá lớn: {width}x{height} = {width * height:,} điểm ảnh, "
+            f"giới hạn {max_pixels:,} "
             f"(page too large, possible decompression bomb)",
         )
     if min(width, height) < min_side:

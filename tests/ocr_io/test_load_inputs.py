@@ -1,4 +1,4 @@
-"""ocr.load reads every format variant staff produce, and rejects bad input with one clear line naming the file."""
+"""ocr.load reads every format variant staff produce and rejects bad input in one line naming the file."""
 
 from __future__ import annotations
 
