@@ -1,0 +1,382 @@
+"""Embedded SearchIndex: SQLite FTS5 files (exact + folded columns, bm25) under one folder, no server."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from indexing.base import (
+    FACET_NAMES,
+    DossierHit,
+    PageDocument,
+    PageHit,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailableError,
+)
+from indexing.folding import exact, fold, tokens, within_one_edit
+from indexing.query import FUZZY_PREFIX_LENGTH, PROXIMITY_SLOP, ParsedQuery, Term, page_keys, parse_query
+from indexing.snippets import make_snippet
+
+CHUNK_PAGES = 500
+MAX_FUZZY_EXPANSIONS = 20
+# bm25 column weights: body_exact, body_folded, meta_exact, meta_folded. Exact marks weigh 4x the folded form.
+BM25_WEIGHTS = (4.0, 1.0, 6.0, 1.5)
+# Fuzzy-only pages sort after every page matched without an edit; the factor keeps their scores small too.
+FUZZY_SCORE_FACTOR = 0.1
+_TIER_GAP = 1e9
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    group_key TEXT NOT NULL,
+    dossier_code TEXT,
+    document_id TEXT NOT NULL,
+    page_number INTEGER NOT NULL,
+    unit TEXT, field TEXT, procedure_code TEXT, status TEXT,
+    received_date TEXT, year INTEGER,
+    applicant TEXT, file_name TEXT, document_numbers TEXT,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_document ON pages(document_id);
+CREATE TABLE IF NOT EXISTS page_keys (key TEXT NOT NULL, page INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS page_keys_key ON page_keys(key);
+CREATE INDEX IF NOT EXISTS page_keys_page ON page_keys(page);
+CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
+    body_exact, body_folded, meta_exact, meta_folded,
+    content='', tokenize='unicode61 remove_diacritics 0'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS pages_vocab USING fts5vocab(pages_fts, 'col');
+"""
+
+
+def _meta(page_applicant: str | None, file_name: str | None, procedure_code: str | None) -> str:
+    return " ".join(part for part in (page_applicant, file_name, procedure_code) if part)
+
+
+def _fts_values(text: str, meta: str) -> tuple[str, str, str, str]:
+    return exact(text), fold(text), exact(meta), fold(meta)
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _chunks(pages: Iterable[PageDocument], size: int) -> Iterator[list[PageDocument]]:
+    iterator = iter(pages)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class EmbeddedSearchIndex:
+    """SearchIndex over SQLite FTS5. `folder` holds generations (pages-N.sqlite) and CURRENT naming the live one.
+
+    One writer and many readers at once (WAL, busy timeout); each thread has its own connection.
+    """
+
+    def __init__(self, folder: Path, busy_timeout_ms: int = 10_000) -> None:
+        self.folder = Path(folder)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # -- connections and generations ---------------------------------------------------------------------
+
+    def _current_name(self) -> str | None:
+        try:
+            return (self.folder / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(path, timeout=self.busy_timeout_ms / 1000, check_same_thread=False,
+                                   isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA temp_store=MEMORY")
+            conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise SearchUnavailableError(f"search index {path}: {exc}") from exc
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection to the live generation, reopened after a rebuild swapped it."""
+        name = self._current_name()
+        if name is None:
+            self.ensure()
+            name = self._current_name()
+        cached = getattr(self._local, "conn", None)
+        if cached is not None and self._local.name == name:
+            return cached
+        if cached is not None:
+            self._forget(cached)
+        self._local.conn, self._local.name = self._open(self.folder / str(name)), name
+        return self._local.conn
+
+    def _forget(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        conn.close()
+
+    def ensure(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SearchUnavailableError(f"search folder {self.folder}: {exc}") from exc
+        if self._current_name() is None:
+            self._open(self.folder / "pages-1.sqlite")
+            self._swap("pages-1.sqlite")
+
+    def _swap(self, name: str) -> None:
+        pointer = self.folder / "CURRENT.tmp"
+        pointer.write_text(name + "\n")
+        os.replace(pointer, self.folder / "CURRENT")
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    def ping(self) -> bool:
+        try:
+            self._conn().execute("SELECT 1").fetchone()
+            return True
+        except (SearchUnavailableError, sqlite3.Error):
+            return False
+
+    # -- writing -------------------------------------------------------------------------------------------
+
+    def index_pages(self, pages: Iterable[PageDocument]) -> int:
+        return self._index_into(self._conn(), pages)
+
+    def _index_into(self, conn: sqlite3.Connection, pages: Iterable[PageDocument]) -> int:
+        done = 0
+        for chunk in _chunks(pages, CHUNK_PAGES):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                for page in chunk:
+                    self._delete_rows(conn, "id = ?", (page.id,))
+                    self._insert(conn, page)
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise SearchUnavailableError(f"search index write failed: {exc}") from exc
+            done += len(chunk)
+        return done
+
+    def _insert(self, conn: sqlite3.Connection, page: PageDocument) -> None:
+        cursor = conn.execute(
+            "INSERT INTO pages (id, group_key, dossier_code, document_id, page_number, unit, field,"
+            " procedure_code, status, received_date, year, applicant, file_name, document_numbers, text)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                page.id, page.group_key, page.dossier_code, page.document_id, page.page_number, page.unit,
+                page.field, page.procedure_code, page.status,
+                page.received_date.isoformat() if page.received_date else None, page.year,
+                page.applicant, page.file_name, "\n".join(page.document_numbers), page.text,
+            ),
+        )
+        rowid = cursor.lastrowid
+        meta = _meta(page.applicant, page.file_name, page.procedure_code)
+        conn.execute(
+            "INSERT INTO pages_fts (rowid, body_exact, body_folded, meta_exact, meta_folded) VALUES (?,?,?,?,?)",
+            (rowid, *_fts_values(page.text, meta)),
+        )
+        keys = page_keys(page.dossier_code, page.document_numbers, page.text)
+        conn.executemany("INSERT INTO page_keys (key, page) VALUES (?, ?)", [(k, rowid) for k in keys])
+
+    def _delete_rows(self, conn: sqlite3.Connection, where: str, args: tuple[object, ...]) -> int:
+        rows = conn.execute(
+            f"SELECT rowid, text, applicant, file_name, procedure_code FROM pages WHERE {where}", args
+        ).fetchall()
+        for rowid, text, applicant, file_name, procedure_code in rows:
+            # A contentless FTS5 table forgets a row only when given the exact values it indexed.
+            conn.execute(
+                "INSERT INTO pages_fts (pages_fts, rowid, body_exact, body_folded, meta_exact, meta_folded)"
+                " VALUES ('delete', ?, ?, ?, ?, ?)",
+                (rowid, *_fts_values(text, _meta(applicant, file_name, procedure_code))),
+            )
+            conn.execute("DELETE FROM page_keys WHERE page = ?", (rowid,))
+            conn.execute("DELETE FROM pages WHERE rowid = ?", (rowid,))
+        return len(rows)
+
+    def delete_document(self, document_id: str) -> int:
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            removed = self._delete_rows(conn, "document_id = ?", (str(document_id),))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise SearchUnavailableError(f"search index write failed: {exc}") from exc
+        return removed
+
+    def rebuild(self, pages: Iterable[PageDocument]) -> int:
+        self.ensure()
+        current = self._current_name() or "pages-1.sqlite"
+        generation = int(current.removeprefix("pages-").removesuffix(".sqlite")) + 1
+        name = f"pages-{generation}.sqlite"
+        for stale in self.folder.glob(f"{name}*"):
+            stale.unlink()
+        conn = self._open(self.folder / name)
+        try:
+            done = self._index_into(conn, pages)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._forget(conn)
+        self._swap(name)
+        # Keep the previous generation for readers still on it; drop the ones before.
+        for old in self.folder.glob("pages-*.sqlite*"):
+            number = old.name.split(".sqlite")[0].removeprefix("pages-")
+            if number.isdigit() and int(number) < generation - 1:
+                old.unlink(missing_ok=True)
+        return done
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        try:
+            return int(self._conn().execute("SELECT COUNT(*) FROM pages").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise SearchUnavailableError(f"search index: {exc}") from exc
+
+    def _expansions(self, conn: sqlite3.Connection, term: Term) -> list[str]:
+        """Indexed folded words one edit away from `term` (same first letter), most frequent first."""
+        word = term.folded
+        prefix = word[:FUZZY_PREFIX_LENGTH]
+        rows = conn.execute(
+            "SELECT term, SUM(doc) FROM pages_vocab WHERE term >= ? AND term < ?"
+            " AND col IN ('body_folded', 'meta_folded') AND length(term) BETWEEN ? AND ? GROUP BY term",
+            (prefix, prefix + "\U0010ffff", len(word) - 1, len(word) + 1),
+        ).fetchall()
+        near = [(n, t) for t, n in rows if t != word and within_one_edit(word, t)]
+        return [t for _, t in sorted(near, reverse=True)[:MAX_FUZZY_EXPANSIONS]]
+
+    @staticmethod
+    def _term_expr(term: Term, extra: list[str]) -> str:
+        parts = []
+        if term.accented:
+            parts.append("{body_exact meta_exact} : " + _quote(term.exact))
+        parts += ["{body_folded meta_folded} : " + _quote(w) for w in [term.folded, *extra]]
+        return "(" + " OR ".join(parts) + ")"
+
+    def _match_exprs(self, parsed: ParsedQuery, expansions: dict[Term, list[str]]) -> tuple[str | None, str | None]:
+        """(strict, fuzzy-only) FTS5 expressions; None when the query has no words."""
+        strict_groups = [self._term_expr(t, []) for t in parsed.terms]
+        for phrase in parsed.phrases:
+            ex = " ".join(_quote(t.exact) for t in phrase.terms)
+            fo = " ".join(_quote(t.folded) for t in phrase.terms)
+            if phrase.slop and len(phrase.terms) > 1:
+                group = (f"({{body_exact meta_exact}} : NEAR({ex}, {phrase.slop})"
+                         f" OR {{body_folded meta_folded}} : NEAR({fo}, {phrase.slop}))")
+            else:
+                group = f"({{body_exact meta_exact}} : {ex} OR {{body_folded meta_folded}} : {fo})"
+            strict_groups.append(group)
+        if not strict_groups:
+            return None, None
+        strict = " AND ".join(strict_groups)
+        if len(parsed.terms) > 1:
+            near = " ".join(_quote(t.folded) for t in parsed.terms)
+            # Matches only pages already in the AND set; it adds score where the words stand close.
+            strict = f"({strict}) OR {{body_folded}} : NEAR({near}, {PROXIMITY_SLOP})"
+        if not any(expansions.values()):
+            return strict, None
+        fuzzy_groups = [self._term_expr(t, expansions.get(t, [])) for t in parsed.terms]
+        fuzzy_groups += strict_groups[len(parsed.terms):]
+        return strict, f"({' AND '.join(fuzzy_groups)}) NOT ({strict})"
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        conn = self._conn()
+        try:
+            return self._search(conn, query)
+        except sqlite3.Error as exc:
+            raise SearchUnavailableError(f"search failed: {exc}") from exc
+
+    def _search(self, conn: sqlite3.Connection, query: SearchQuery) -> SearchResult:
+        parsed = parse_query(query.text)
+        where, args = ["1"], []
+        if query.allowed_units is not None:
+            where.append(f"p.unit IN ({','.join('?' * len(query.allowed_units))})" if query.allowed_units else "0")
+            args += list(query.allowed_units)
+        for name in FACET_NAMES:
+            value = getattr(query, name)
+            if value is not None:
+                where.append(f"p.{name} = ?")
+                args.append(value)
+        for key in parsed.keys:
+            where.append("p.rowid IN (SELECT page FROM page_keys WHERE key = ? OR (key >= ? AND key < ?))")
+            args += [key, key + "-", key + "."]
+        expansions = {t: self._expansions(conn, t) for t in parsed.terms if t.fuzzy}
+        strict, fuzzy = self._match_exprs(parsed, expansions)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        if strict is None:
+            hits_sql, hit_args = "SELECT rowid, 0.0 AS score, 0 AS tier FROM pages", []
+        else:
+            hits_sql = f"SELECT rowid, -bm25(pages_fts, {weights}) AS score, 0 AS tier FROM pages_fts WHERE pages_fts MATCH ?"
+            hit_args = [strict]
+            if fuzzy is not None:
+                hits_sql += (f" UNION ALL SELECT rowid, -bm25(pages_fts, {weights}) * {FUZZY_SCORE_FACTOR}, 1"
+                             " FROM pages_fts WHERE pages_fts MATCH ?")
+                hit_args.append(fuzzy)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS matched (rowid INTEGER PRIMARY KEY, group_key TEXT,"
+                     " unit TEXT, field TEXT, year INTEGER, status TEXT, score REAL, rank REAL)")
+        conn.execute("DELETE FROM temp.matched")
+        conn.execute(
+            f"INSERT OR IGNORE INTO temp.matched SELECT p.rowid, p.group_key, p.unit, p.field, p.year, p.status,"
+            f" h.score, h.score - h.tier * {_TIER_GAP} FROM ({hits_sql}) h JOIN pages p ON p.rowid = h.rowid"
+            f" WHERE {' AND '.join(where)}",
+            hit_args + args,
+        )
+        total = conn.execute("SELECT COUNT(DISTINCT group_key) FROM temp.matched").fetchone()[0]
+        facets: dict[str, dict[str, int]] = {}
+        for name in FACET_NAMES:
+            rows = conn.execute(
+                f"SELECT {name}, COUNT(DISTINCT group_key) FROM temp.matched WHERE {name} IS NOT NULL"
+                f" GROUP BY {name} ORDER BY 2 DESC, 1"
+            ).fetchall()
+            facets[name] = {str(value): count for value, count in rows}
+        group_keys = [row[0] for row in conn.execute(
+            "SELECT group_key FROM temp.matched GROUP BY group_key ORDER BY MAX(rank) DESC, group_key"
+            " LIMIT ? OFFSET ?", (query.limit, query.offset)
+        )]
+        folded_forms = {t.folded for t in parsed.all_terms()} | {w for ws in expansions.values() for w in ws}
+        folded_forms |= {w for key in parsed.keys for w in tokens(fold(key))}
+        exact_forms = {t.exact for t in parsed.all_terms()}
+        groups = self._groups(conn, group_keys, exact_forms, folded_forms, query.pages_per_dossier)
+        return SearchResult(total=total, groups=groups, facets=facets)
+
+    def _groups(self, conn: sqlite3.Connection, group_keys: list[str], exact_forms: set[str],
+                folded_forms: set[str], per_group: int) -> list[DossierHit]:
+        if not group_keys:
+            return []
+        rows = conn.execute(
+            f"SELECT m.group_key, p.dossier_code, p.id, p.document_id, p.page_number, m.score, p.text"
+            f" FROM temp.matched m JOIN pages p ON p.rowid = m.rowid"
+            f" WHERE m.group_key IN ({','.join('?' * len(group_keys))}) ORDER BY m.rank DESC, p.id",
+            group_keys,
+        ).fetchall()
+        pages: dict[str, list[tuple[str | None, PageHit]]] = {key: [] for key in group_keys}
+        for group_key, dossier_code, pid, document_id, page_number, score, text in rows:
+            bucket = pages[group_key]
+            if len(bucket) < per_group:
+                snippet = make_snippet(text, exact_forms, folded_forms)
+                bucket.append((dossier_code, PageHit(pid, document_id, page_number, float(score), snippet)))
+        return [
+            DossierHit(dossier_code=bucket[0][0], best=bucket[0][1], other_pages=[hit for _, hit in bucket[1:]])
+            for bucket in (pages[key] for key in group_keys)
+        ]
