@@ -60,6 +60,13 @@ class FilesMixin(CatalogCore):
             row = session.scalars(select(SourceFileRow).where(SourceFileRow.sha256 == sha256.lower())).one_or_none()
             return source_file_record(row) if row else None
 
+    def get_source_file(self, source_file_id: int) -> SourceFile:
+        with self.transaction() as session:
+            row = session.get(SourceFileRow, source_file_id)
+            if row is None:
+                raise NotFoundError("source file", source_file_id)
+            return source_file_record(row)
+
     def record_source_file(
         self,
         sha256: str,

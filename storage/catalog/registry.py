@@ -1,0 +1,308 @@
+"""Import the one-stop system's dossier export (CSV or XLSX, English or Vietnamese headers) into the catalogue.
+
+Reading is pure (`read_registry` returns records and per-row errors); `import_registry` writes them. A bad
+row is reported with its row number and reason and the rest are imported; re-importing updates, never duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ocr.text import nfc
+from storage.catalog.core import CatalogCore, add_event, unit_id
+from storage.catalog.errors import RegistryFormatError
+from storage.catalog.schema import DossierRow
+
+COLUMNS = (
+    "dossier_code", "unit", "field", "procedure_code", "procedure", "applicant", "received_at", "status",
+    "due_at", "resolved_at", "document_number",
+)
+REQUIRED = ("dossier_code", "unit", "received_at")
+DATE_COLUMNS = ("received_at", "due_at", "resolved_at")
+
+# Headers after folding (no accents, đ->d, lower case, single spaces), for each column.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "dossier_code": ("dossier code", "ma ho so", "so ho so"),
+    "unit": ("unit", "don vi", "don vi tiep nhan", "co quan"),
+    "field": ("field", "linh vuc"),
+    "procedure_code": ("procedure code", "ma tthc", "ma thu tuc", "ma thu tuc hanh chinh"),
+    "procedure": ("procedure", "ten tthc", "thu tuc", "ten thu tuc", "ten thu tuc hanh chinh"),
+    "applicant": ("applicant", "chu ho so", "nguoi nop", "ten chu ho so"),
+    "received_at": ("received at", "ngay tiep nhan", "ngay nhan"),
+    "status": ("status", "trang thai", "tinh trang"),
+    "due_at": ("due at", "han xu ly", "ngay hen tra", "han xu ly ngay hen tra"),
+    "resolved_at": ("resolved at", "ngay tra ket qua", "ngay tra", "ngay hoan thanh"),
+    "document_number": ("document number", "so van ban", "so van ban ket qua"),
+}
+_HEADER_TO_COLUMN = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
+HEADER_SEARCH_ROWS = 20  # exports often put a title and blank lines above the header row
+
+_DATE_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%H:%M %d/%m/%Y", "%H:%M:%S %d/%m/%Y",
+    "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
+)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class RegistryRecord:
+    row: int
+    values: dict[str, Any]  # only the columns present in the file; dates already parsed
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RegistryParse:
+    path: Path
+    columns: tuple[str, ...]
+    records: list[RegistryRecord]
+    errors: list[RowError]
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+    def error_lines(self) -> list[str]:
+        return [f"{self.path}: row {error.row}: {error.reason}" for error in self.errors]
+
+
+def fold_header(text: str) -> str:
+    """'Mã hồ sơ', 'MA_HO_SO ', 'ma  ho so:' all fold to 'ma ho so'."""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return _NON_WORD.sub(" ", plain).strip()
+
+
+def column_of(header: object) -> str | None:
+    if header is None:
+        return None
+    folded = fold_header(str(header))
+    return _HEADER_TO_COLUMN.get(folded) or (folded.replace(" ", "_") if folded.replace(" ", "_") in COLUMNS else None)
+
+
+def parse_date(value: object) -> datetime | None:
+    """A registry date: dd/mm/yyyy or yyyy-mm-dd, with or without a time, or an Excel date (cell or serial)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_excel_serial(float(value))
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4,5}(\.\d+)?", text):
+        return _from_excel_serial(float(text))
+    text = re.sub(r"(?<=\d)[-.](?=\d{1,2}[-.]\d{4})|(?<=\d{2})[-.](?=\d{4})", "/", text)  # 14-09-2022 -> 14/09/2022
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"cannot read date {value!r} (expected dd/mm/yyyy or yyyy-mm-dd)")
+
+
+def _from_excel_serial(serial: float) -> datetime:
+    if not 1 <= serial < 2_958_466:
+        raise ValueError(f"{serial} is not an Excel date")
+    return _EXCEL_EPOCH + timedelta(days=serial)
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores codes like 1001193 as numbers
+    text = " ".join(nfc(str(value)).split())
+    return text or None
+
+
+# -- reading files -----------------------------------------------------------------------------------
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RegistryFormatError(path, f"not UTF-8 text (byte {error.start}): save the export as UTF-8 CSV")
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        yield number, list(row)
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    from openpyxl import load_workbook  # import here: only XLSX imports pay for it
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged or foreign file
+        raise RegistryFormatError(path, f"cannot open as XLSX: {error}") from error
+    try:
+        sheet = workbook.active or workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+    finally:
+        workbook.close()
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _csv_rows(path)
+    raise RegistryFormatError(path, f"unsupported registry format {suffix or '(none)'}: use .csv or .xlsx")
+
+
+def _header(path: Path, rows: Iterator[tuple[int, list[object]]]) -> dict[int, str]:
+    for number, row in rows:
+        columns = {index: column_of(cell) for index, cell in enumerate(row)}
+        found = {index: column for index, column in columns.items() if column}
+        if "dossier_code" in found.values():
+            missing = [column for column in REQUIRED if column not in found.values()]
+            if missing:
+                raise RegistryFormatError(path, f"row {number}: header lacks column(s) {', '.join(missing)}")
+            return found
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise RegistryFormatError(
+        path, f"no header row with 'dossier_code' or 'Mã hồ sơ' in the first {HEADER_SEARCH_ROWS} rows"
+    )
+
+
+def _record(number: int, row: Sequence[object], header: dict[int, str]) -> RegistryRecord:
+    values: dict[str, Any] = {}
+    for index, column in header.items():
+        cell = row[index] if index < len(row) else None
+        if column in DATE_COLUMNS:
+            try:
+                values[column] = parse_date(cell)
+            except ValueError as error:
+                raise ValueError(f"{column}: {error}") from None
+        else:
+            values[column] = _cell_text(cell)
+    for column in REQUIRED:
+        if values.get(column) is None:
+            raise ValueError(f"{column} is empty")
+    return RegistryRecord(number, values)
+
+
+def read_registry(path: Path | str) -> RegistryParse:
+    """Parse a registry export; raises RegistryFormatError only when the file as a whole cannot be read."""
+    path = Path(path)
+    if not path.is_file():
+        raise RegistryFormatError(path, "no such file")
+    rows = _rows(path)
+    header = _header(path, rows)
+    records: list[RegistryRecord] = []
+    errors: list[RowError] = []
+    first_row_of: dict[str, int] = {}
+    for number, row in rows:
+        if all(_cell_text(cell) is None for cell in row):
+            continue  # blank spreadsheet lines carry nothing
+        try:
+            record = _record(number, row, header)
+        except ValueError as error:
+            errors.append(RowError(number, str(error)))
+            continue
+        code = record.values["dossier_code"]
+        if code in first_row_of:
+            errors.append(RowError(number, f"dossier_code {code} repeats row {first_row_of[code]}"))
+            continue
+        first_row_of[code] = number
+        records.append(record)
+    return RegistryParse(path, tuple(dict.fromkeys(header.values())), records, errors)
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+IMPORT_CHUNK = 500
+IMPORT_ATTEMPTS = 3
+
+
+def _chunks(records: Sequence[RegistryRecord], size: int) -> Iterable[Sequence[RegistryRecord]]:
+    for start in range(0, len(records), size):
+        yield records[start : start + size]
+
+
+def _upsert_chunk(catalog: CatalogCore, chunk: Sequence[RegistryRecord], result: ImportResult) -> None:
+    with catalog.transaction() as session:
+        codes = [record.values["dossier_code"] for record in chunk]
+        existing = {
+            row.dossier_code: row
+            for row in session.scalars(select(DossierRow).where(DossierRow.dossier_code.in_(codes)))
+        }
+        units: dict[str, int] = {}
+        inserted = updated = unchanged = 0
+        for record in chunk:
+            values = dict(record.values)
+            unit = values.pop("unit")
+            if unit not in units:
+                units[unit] = unit_id(session, unit)
+            values["unit_id"] = units[unit]
+            values["in_registry"] = True
+            row = existing.get(values["dossier_code"])
+            if row is None:
+                session.add(DossierRow(**values))
+                inserted += 1
+            elif any(getattr(row, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(row, name, value)
+                updated += 1
+            else:
+                unchanged += 1
+        session.flush()
+    result.inserted += inserted
+    result.updated += updated
+    result.unchanged += unchanged
+
+
+def import_registry(catalog: CatalogCore, path: Path | str, actor: str = "registry") -> ImportResult:
+    """Insert or update one dossier per good row (marked in_registry); return counts and the bad rows."""
+    parsed = read_registry(path)
+    result = ImportResult(parsed.path, errors=list(parsed.errors))
+    for chunk in _chunks(parsed.records, IMPORT_CHUNK):
+        for attempt in range(IMPORT_ATTEMPTS):
+            try:
+                _upsert_chunk(catalog, chunk, result)
+                break
+            except IntegrityError:
+                # A scan linked one of these dossiers between our select and insert: read again.
+                if attempt == IMPORT_ATTEMPTS - 1:
+                    raise
+    with catalog.transaction() as session:
+        add_event(
+            session, actor, "registry.imported", "registry", str(parsed.path),
+            {"inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
+             "bad_rows": len(result.errors)},
+        )
+    return result
