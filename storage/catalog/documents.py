@@ -143,9 +143,8 @@ class DocumentsMixin(CatalogCore):
         if same_dossier and row.ordinal == wanted:
             row.link_method = method
             return _to_record(session, row)
-        row.dossier_id, row.ordinal = dossier.id, wanted
-        row.version = next_version(session, dossier.id, wanted, row.id)
-        row.link_method = method
+        version = next_version(session, dossier.id, wanted, row.id)
+        row.dossier_id, row.ordinal, row.version, row.link_method = dossier.id, wanted, version, method
         session.flush()
         add_event(
             session, actor, "document.linked", "document", row.id,

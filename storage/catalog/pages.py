@@ -46,7 +46,7 @@ class PagesMixin(CatalogCore):
                         original_name=original_name,
                         dossier=dossier_record(dossier, unit) if dossier else None,
                     )
-                    for page, document, original_name, dossier, unit in session.execute(query).tuples()
+                    for page, document, original_name, dossier, unit in session.execute(query)
                 ]
             yield from chunk
             if len(chunk) < chunk_size:

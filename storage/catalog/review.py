@@ -97,5 +97,5 @@ class ReviewMixin(CatalogCore):
             .group_by(ReviewItemRow.kind)
         )
         with self.transaction() as session:
-            counts = dict(session.execute(query).tuples().all())
+            counts = {kind: count for kind, count in session.execute(query)}
         return {kind: counts.get(kind, 0) for kind in REVIEW_KINDS}
