@@ -1,4 +1,4 @@
-"""Find and normalise the domain's codes in text: dossier codes (mã hồ sơ) and document numbers (số văn bản)."""
+"""Find and normalise the domain codes in text: dossier codes (mã hồ sơ), document numbers (số văn bản)."""
 
 from __future__ import annotations
 
@@ -133,7 +133,10 @@ def find_document_numbers(text: str) -> list[str]:
 
 
 def normalize_document_number(text: str) -> str | None:
-    """One comparison key for a document number: "123/QĐ-UBND", "123/qd-ubnd", "123 QĐ UBND" -> "123/QD-UBND"."""
+    """One comparison key for a document number.
+
+    "123/QĐ-UBND", "123/qd-ubnd", "123 QĐ UBND" all give "123/QD-UBND" (folded, upper case, no leading 0).
+    """
     text = re.sub(r"^\s*[Ss][ốoô]\s*[:;.]?\s*", "", unicodedata.normalize("NFC", text)).strip()
     strict, labelled = _ANY_CASE_NUMBER
     match = strict.fullmatch(text) or labelled.fullmatch("Số " + text)

@@ -101,7 +101,7 @@ def test_dossier_code_from_filename(name: str, expected: FileDossierRef | None) 
         (f"Ma ho so:{CODE}", CODE),
         (f"MÃ HỒ SƠ:   {PADDED}", PADDED),
         (f"Mã số hồ sơ: {CODE}", CODE),
-        (f"Mã  hồ  sơ. H21.65 - 22O914 - 0011", CODE),
+        ("Mã  hồ  sơ. H21.65 - 22O914 - 0011", CODE),
         (f"Mã hồ sơ:\n\n{CODE}", CODE),  # value on the next line
         (unicodedata.normalize("NFD", f"Mã hồ sơ: {CODE}"), CODE),
         (f"Tham chiếu {CODE} (không có nhãn)", None),
