@@ -110,7 +110,7 @@ def _decode(gray: np.ndarray, scale: float) -> list[QrCode]:
 
 
 def _fields(text: str) -> dict[str, str]:
-    """Key -> value pairs from JSON, a URL query or `key=value`/`key: value` parts; keys folded, lower case."""
+    """Key -> value pairs from JSON, a URL query or `key=value` / `key: value` parts; keys folded."""
     pairs: list[tuple[str, str]] = []
     stripped = text.strip()
     try:
