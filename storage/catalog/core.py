@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +33,7 @@ class CatalogCore:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> CatalogCore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -80,7 +80,9 @@ class CatalogCore:
             return [event_record(row) for row in session.scalars(query)]
 
 
-def get_or_insert(session: Session, model: type[Row], lookup: dict[str, Any], **values: Any) -> tuple[Row, bool]:
+def get_or_insert(
+    session: Session, model: type[Row], lookup: dict[str, Any], **values: Any
+) -> tuple[Row, bool]:
     """Return (row, created). Safe against a concurrent insert of the same unique key."""
     query = select(model).filter_by(**lookup)
     row = session.scalars(query).one_or_none()
@@ -121,7 +123,13 @@ def add_event(
     detail: dict[str, Any] | None = None,
     key: str | None = None,
 ) -> EventRow:
-    values = dict(actor=actor, action=action, object_type=object_type, object_id=str(object_id), detail=detail or {})
+    values = {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "detail": detail or {},
+    }
     if key is None:
         row = EventRow(**values)
         session.add(row)

@@ -84,15 +84,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`; cheap when it is already there, serialised between processes."""
     if revision == "head" and current_revision(engine) == head_revision():
         return
-    with _migration_lock(engine):
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), revision)
+    with _migration_lock(engine), engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with _migration_lock(engine):
-        with engine.begin() as connection:
-            command.downgrade(alembic_config(connection), revision)
+    with _migration_lock(engine), engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
 
 
 @contextmanager

@@ -45,7 +45,9 @@ def next_version(session: Session, dossier_id: int, ordinal: int, document_id: i
     """Versions count rescans of one dossier document: the next is one above the highest other version."""
     highest = session.scalar(
         select(func.max(DocumentRow.version)).where(
-            DocumentRow.dossier_id == dossier_id, DocumentRow.ordinal == ordinal, DocumentRow.id != document_id
+            DocumentRow.dossier_id == dossier_id,
+            DocumentRow.ordinal == ordinal,
+            DocumentRow.id != document_id,
         )
     )
     return (highest or 0) + 1
@@ -60,8 +62,12 @@ class DocumentsMixin(CatalogCore):
             if session.get(SourceFileRow, source_file_id) is None:
                 raise NotFoundError("source file", source_file_id)
             row, created = get_or_insert(
-                session, DocumentRow, {"source_file_id": source_file_id, "first_page": first_page},
-                last_page=last_page, state="stored", version=1,
+                session,
+                DocumentRow,
+                {"source_file_id": source_file_id, "first_page": first_page},
+                last_page=last_page,
+                state="stored",
+                version=1,
             )
             if not created and row.last_page != last_page:
                 raise CatalogError(
@@ -76,7 +82,11 @@ class DocumentsMixin(CatalogCore):
             return _to_record(session, _document(session, document_id))
 
     def documents_of_source_file(self, source_file_id: int) -> list[Document]:
-        query = select(DocumentRow).where(DocumentRow.source_file_id == source_file_id).order_by(DocumentRow.first_page)
+        query = (
+            select(DocumentRow)
+            .where(DocumentRow.source_file_id == source_file_id)
+            .order_by(DocumentRow.first_page)
+        )
         with self.transaction() as session:
             return [_to_record(session, row) for row in session.scalars(query)]
 
@@ -129,12 +139,20 @@ class DocumentsMixin(CatalogCore):
         raise AssertionError("unreachable")
 
     def _link(
-        self, session: Session, document_id: int, code: str, method: str,
-        ordinal: int | None, unit: str | None, actor: str,
+        self,
+        session: Session,
+        document_id: int,
+        code: str,
+        method: str,
+        ordinal: int | None,
+        unit: str | None,
+        actor: str,
     ) -> Document:
         row = _document(session, document_id)
         unit_ref = unit_id(session, unit) if unit else None
-        dossier, _created = get_or_insert(session, DossierRow, {"dossier_code": code}, in_registry=False, unit_id=unit_ref)
+        dossier, _created = get_or_insert(
+            session, DossierRow, {"dossier_code": code}, in_registry=False, unit_id=unit_ref
+        )
         if dossier.unit_id is None and unit_ref is not None:
             dossier.unit_id = unit_ref
         session.flush()
@@ -147,7 +165,11 @@ class DocumentsMixin(CatalogCore):
         row.dossier_id, row.ordinal, row.version, row.link_method = dossier.id, wanted, version, method
         session.flush()
         add_event(
-            session, actor, "document.linked", "document", row.id,
+            session,
+            actor,
+            "document.linked",
+            "document",
+            row.id,
             {"dossier_code": code, "ordinal": wanted, "version": row.version, "method": method},
         )
         return _to_record(session, row)
@@ -165,14 +187,21 @@ class DocumentsMixin(CatalogCore):
                     raise ValueError(
                         f"document {document_id} has pages 1..{page_total}, not page {page.page_number}"
                     )
-                values = dict(
-                    source_page_index=page.source_page_index, text=nfc(page.text),
-                    mean_confidence=page.mean_confidence, flags=dict(page.flags), blank=page.blank,
-                    words_key=page.words_key, image_key=page.image_key,
-                )
+                values = {
+                    "source_page_index": page.source_page_index,
+                    "text": nfc(page.text),
+                    "mean_confidence": page.mean_confidence,
+                    "flags": dict(page.flags),
+                    "blank": page.blank,
+                    "words_key": page.words_key,
+                    "image_key": page.image_key,
+                }
                 row, created = get_or_insert(
-                    session, PageRow, {"document_id": document_id, "page_number": page.page_number},
-                    index_state="pending", **values,
+                    session,
+                    PageRow,
+                    {"document_id": document_id, "page_number": page.page_number},
+                    index_state="pending",
+                    **values,
                 )
                 if not created and any(getattr(row, name) != value for name, value in values.items()):
                     for name, value in values.items():
@@ -214,7 +243,9 @@ class DocumentsMixin(CatalogCore):
             if missing:
                 raise MissingObjectsError(document_id, missing)
             if mean_confidence is None:
-                confidences = [p.mean_confidence for p in pages if not p.blank and p.mean_confidence is not None]
+                confidences = [
+                    p.mean_confidence for p in pages if not p.blank and p.mean_confidence is not None
+                ]
                 mean_confidence = sum(confidences) / len(confidences) if confidences else None
             if not (row.state == "indexed" and row.pdf_key == pdf_key):
                 row.state = "recognized"
@@ -226,9 +257,13 @@ class DocumentsMixin(CatalogCore):
         with self.transaction() as session:
             row = _document(session, document_id)
             if row.state not in ("recognized", "indexed"):
-                raise CatalogError(f"document {document_id} is {row.state}, not recognized: cannot be indexed")
+                raise CatalogError(
+                    f"document {document_id} is {row.state}, not recognized: cannot be indexed"
+                )
             pending = session.scalar(
-                select(func.count()).where(PageRow.document_id == document_id, PageRow.index_state == "pending")
+                select(func.count()).where(
+                    PageRow.document_id == document_id, PageRow.index_state == "pending"
+                )
             )
             if pending:
                 raise CatalogError(f"document {document_id}: {pending} page(s) not yet indexed")

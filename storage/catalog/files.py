@@ -57,7 +57,9 @@ class FilesMixin(CatalogCore):
 
     def find_source_file(self, sha256: str) -> SourceFile | None:
         with self.transaction() as session:
-            row = session.scalars(select(SourceFileRow).where(SourceFileRow.sha256 == sha256.lower())).one_or_none()
+            row = session.scalars(
+                select(SourceFileRow).where(SourceFileRow.sha256 == sha256.lower())
+            ).one_or_none()
             return source_file_record(row) if row else None
 
     def get_source_file(self, source_file_id: int) -> SourceFile:
@@ -86,9 +88,16 @@ class FilesMixin(CatalogCore):
             raise ValueError(f"{original_name}: sha256 must be 64 hex digits, got {sha256!r}")
         with self.transaction() as session:
             row, created = get_or_insert(
-                session, SourceFileRow, {"sha256": sha256.lower()},
-                object_key=object_key, original_name=nfc(original_name), size=size, format=format.lower(),
-                page_count=page_count, batch_id=batch_id, state="stored",
+                session,
+                SourceFileRow,
+                {"sha256": sha256.lower()},
+                object_key=object_key,
+                original_name=nfc(original_name),
+                size=size,
+                format=format.lower(),
+                page_count=page_count,
+                batch_id=batch_id,
+                state="stored",
             )
             if not created:
                 row.object_key = row.object_key or object_key

@@ -70,14 +70,17 @@ class PagesMixin(CatalogCore):
             for start in range(0, len(ids), 500):
                 part = ids[start : start + 500]
                 result = session.execute(
-                    update(PageRow).where(PageRow.id.in_(part), PageRow.index_state == "pending")
+                    update(PageRow)
+                    .where(PageRow.id.in_(part), PageRow.index_state == "pending")
                     .values(index_state="indexed")
                 )
                 changed += result.rowcount
             document_ids = set(session.scalars(select(PageRow.document_id).where(PageRow.id.in_(ids))))
-            still_pending = select(PageRow.id).where(
-                PageRow.document_id == DocumentRow.id, PageRow.index_state == "pending"
-            ).exists()
+            still_pending = (
+                select(PageRow.id)
+                .where(PageRow.document_id == DocumentRow.id, PageRow.index_state == "pending")
+                .exists()
+            )
             session.execute(
                 update(DocumentRow)
                 .where(DocumentRow.id.in_(document_ids), DocumentRow.state == "recognized", ~still_pending)

@@ -165,38 +165,89 @@ def batch_record(row: BatchRow, unit: str | None, resumed: bool = False) -> Batc
 
 def source_file_record(row: SourceFileRow, created: bool = False) -> SourceFile:
     return SourceFile(
-        row.id, row.sha256, row.object_key, row.original_name, row.size, row.format,
-        row.page_count, row.batch_id, row.state, created,
+        row.id,
+        row.sha256,
+        row.object_key,
+        row.original_name,
+        row.size,
+        row.format,
+        row.page_count,
+        row.batch_id,
+        row.state,
+        created,
     )
 
 
 def dossier_record(row: DossierRow, unit: str | None) -> Dossier:
     return Dossier(
-        row.id, row.dossier_code, unit, row.field, row.procedure_code, row.procedure, row.applicant,
-        row.received_at, row.status, row.due_at, row.resolved_at, row.document_number, row.in_registry,
+        row.id,
+        row.dossier_code,
+        unit,
+        row.field,
+        row.procedure_code,
+        row.procedure,
+        row.applicant,
+        row.received_at,
+        row.status,
+        row.due_at,
+        row.resolved_at,
+        row.document_number,
+        row.in_registry,
     )
 
 
 def document_record(row: DocumentRow, dossier_code: str | None, created: bool = False) -> Document:
     return Document(
-        row.id, row.source_file_id, row.first_page, row.last_page, dossier_code, row.ordinal, row.version,
-        row.link_method, row.pdf_key, row.state, row.mean_confidence, row.error, created,
+        row.id,
+        row.source_file_id,
+        row.first_page,
+        row.last_page,
+        dossier_code,
+        row.ordinal,
+        row.version,
+        row.link_method,
+        row.pdf_key,
+        row.state,
+        row.mean_confidence,
+        row.error,
+        created,
     )
 
 
 def page_record(row: PageRow) -> Page:
     return Page(
-        row.id, row.document_id, row.page_number, row.source_page_index, row.text, row.mean_confidence,
-        dict(row.flags or {}), row.blank, row.words_key, row.image_key, row.index_state,
+        row.id,
+        row.document_id,
+        row.page_number,
+        row.source_page_index,
+        row.text,
+        row.mean_confidence,
+        dict(row.flags or {}),
+        row.blank,
+        row.words_key,
+        row.image_key,
+        row.index_state,
     )
 
 
 def review_item_record(row: ReviewItemRow) -> ReviewItem:
     return ReviewItem(
-        row.id, row.kind, row.status, row.reason, row.path, row.source_file_id, row.document_id,
-        row.page_id, row.created_at, row.resolved_at, row.resolved_by, row.resolution,
+        row.id,
+        row.kind,
+        row.status,
+        row.reason,
+        row.path,
+        row.source_file_id,
+        row.document_id,
+        row.page_id,
+        row.created_at,
+        row.resolved_at,
+        row.resolved_by,
+        row.resolution,
     )
 
 
 def event_record(row: EventRow) -> Event:
-    return Event(row.id, row.at, row.actor, row.action, row.object_type, row.object_id, dict(row.detail or {}))
+    return Event(
+        row.id, row.at, row.actor, row.action, row.object_type, row.object_id, dict(row.detail or {})
+    )

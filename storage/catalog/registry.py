@@ -25,8 +25,17 @@ from storage.catalog.errors import RegistryFormatError
 from storage.catalog.schema import DossierRow
 
 COLUMNS = (
-    "dossier_code", "unit", "field", "procedure_code", "procedure", "applicant", "received_at", "status",
-    "due_at", "resolved_at", "document_number",
+    "dossier_code",
+    "unit",
+    "field",
+    "procedure_code",
+    "procedure",
+    "applicant",
+    "received_at",
+    "status",
+    "due_at",
+    "resolved_at",
+    "document_number",
 )
 REQUIRED = ("dossier_code", "unit", "received_at")
 DATE_COLUMNS = ("received_at", "due_at", "resolved_at")
@@ -49,8 +58,16 @@ _HEADER_TO_COLUMN = {alias: column for column, aliases in HEADER_ALIASES.items()
 HEADER_SEARCH_ROWS = 20  # exports often put a title and blank lines above the header row
 
 _DATE_FORMATS = (
-    "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%H:%M %d/%m/%Y", "%H:%M:%S %d/%m/%Y",
-    "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%H:%M %d/%m/%Y",
+    "%H:%M:%S %d/%m/%Y",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -103,7 +120,9 @@ def column_of(header: object) -> str | None:
     if header is None:
         return None
     folded = fold_header(str(header))
-    return _HEADER_TO_COLUMN.get(folded) or (folded.replace(" ", "_") if folded.replace(" ", "_") in COLUMNS else None)
+    return _HEADER_TO_COLUMN.get(folded) or (
+        folded.replace(" ", "_") if folded.replace(" ", "_") in COLUMNS else None
+    )
 
 
 def parse_date(value: object) -> datetime | None:
@@ -121,7 +140,9 @@ def parse_date(value: object) -> datetime | None:
         return None
     if re.fullmatch(r"\d{4,5}(\.\d+)?", text):
         return _from_excel_serial(float(text))
-    text = re.sub(r"(?<=\d)[-.](?=\d{1,2}[-.]\d{4})|(?<=\d{2})[-.](?=\d{4})", "/", text)  # 14-09-2022 -> 14/09/2022
+    text = re.sub(
+        r"(?<=\d)[-.](?=\d{1,2}[-.]\d{4})|(?<=\d{2})[-.](?=\d{4})", "/", text
+    )  # 14-09-2022 -> 14/09/2022
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt)
@@ -301,8 +322,16 @@ def import_registry(catalog: CatalogCore, path: Path | str, actor: str = "regist
                     raise
     with catalog.transaction() as session:
         add_event(
-            session, actor, "registry.imported", "registry", str(parsed.path),
-            {"inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
-             "bad_rows": len(result.errors)},
+            session,
+            actor,
+            "registry.imported",
+            "registry",
+            str(parsed.path),
+            {
+                "inserted": result.inserted,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "bad_rows": len(result.errors),
+            },
         )
     return result

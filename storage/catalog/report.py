@@ -98,7 +98,9 @@ def build_rows(
         else:
             target = resolve_target(targets, default_target, unit=scope_unit, period=key)
         rate = rate_of(registered, digitized)
-        rows.append(ReportRow(key, registered, digitized, rate, target, None if rate is None else target - rate))
+        rows.append(
+            ReportRow(key, registered, digitized, rate, target, None if rate is None else target - rate)
+        )
     return sorted(rows, key=lambda row: (row.key is None, row.key or ""))
 
 
@@ -120,7 +122,9 @@ def _group_key(catalog: CatalogCore, by: GroupBy) -> ColumnElement[Any] | None:
     raise ValueError(f"report by must be None, 'unit', 'field' or 'month', not {by!r}")
 
 
-def _registry_counts(catalog: CatalogCore, by: GroupBy, units: list[str] | None) -> list[tuple[Any, int, int]]:
+def _registry_counts(
+    catalog: CatalogCore, by: GroupBy, units: list[str] | None
+) -> list[tuple[Any, int, int]]:
     digitized = (
         select(DocumentRow.id)
         .where(DocumentRow.dossier_id == DossierRow.id, DocumentRow.state == "indexed")
@@ -178,7 +182,9 @@ def _backlog(catalog: CatalogCore, unit_ids: list[int] | None) -> dict[str, int]
         query = (
             query.outerjoin(page, ReviewItemRow.page_id == page.id)
             .outerjoin(document, document.id == func.coalesce(ReviewItemRow.document_id, page.document_id))
-            .outerjoin(source, source.id == func.coalesce(ReviewItemRow.source_file_id, document.source_file_id))
+            .outerjoin(
+                source, source.id == func.coalesce(ReviewItemRow.source_file_id, document.source_file_id)
+            )
             .outerjoin(DossierRow, document.dossier_id == DossierRow.id)
             .outerjoin(BatchRow, source.batch_id == BatchRow.id)
             .where(func.coalesce(DossierRow.unit_id, BatchRow.unit_id).in_(unit_ids))
@@ -205,11 +211,13 @@ def digitization_report(catalog: CatalogCore, by: GroupBy = None, units: list[st
         raise ValueError(f"report by must be None, 'unit', 'field' or 'month', not {by!r}")
     scope_unit = units[0] if units and len(units) == 1 else None
     targets = catalog.targets()
-    (_, registered, digitized), = _registry_counts(catalog, None, units)
+    ((_, registered, digitized),) = _registry_counts(catalog, None, units)
     overall_target = resolve_target(targets, catalog.default_target, unit=scope_unit)
     overall = Overall(registered, digitized, rate_of(registered, digitized), overall_target)
-    rows = [] if by is None else build_rows(
-        _registry_counts(catalog, by, units), targets, catalog.default_target, by, scope_unit
+    rows = (
+        []
+        if by is None
+        else build_rows(_registry_counts(catalog, by, units), targets, catalog.default_target, by, scope_unit)
     )
     unit_ids = _unit_ids(catalog, units) if units is not None else None
     pages, confidence = _page_figures(catalog, unit_ids)

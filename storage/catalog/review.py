@@ -35,13 +35,26 @@ def open_item(
         raise ValueError("a review item must refer to a file, document, page or path")
     key = review_key(kind, source_file_id, document_id, page_id, path)
     row, created = get_or_insert(
-        session, ReviewItemRow, {"key": key},
-        kind=kind, reason=reason, source_file_id=source_file_id, document_id=document_id,
-        page_id=page_id, path=path, status="open",
+        session,
+        ReviewItemRow,
+        {"key": key},
+        kind=kind,
+        reason=reason,
+        source_file_id=source_file_id,
+        document_id=document_id,
+        page_id=page_id,
+        path=path,
+        status="open",
     )
     if not created and row.status == "resolved":
         # The problem came back after someone resolved it: it needs a look again.
-        row.status, row.reason, row.resolved_at, row.resolved_by, row.resolution = "open", reason, None, None, None
+        row.status, row.reason, row.resolved_at, row.resolved_by, row.resolution = (
+            "open",
+            reason,
+            None,
+            None,
+            None,
+        )
         created = True
     if created:
         session.flush()
@@ -64,8 +77,14 @@ class ReviewMixin(CatalogCore):
         """Open (or return the already open) item of `kind` about a file, document, page or path."""
         with self.transaction() as session:
             row = open_item(
-                session, kind, reason, source_file_id=source_file_id, document_id=document_id,
-                page_id=page_id, path=path, actor=actor,
+                session,
+                kind,
+                reason,
+                source_file_id=source_file_id,
+                document_id=document_id,
+                page_id=page_id,
+                path=path,
+                actor=actor,
             )
             return review_item_record(row)
 
@@ -76,7 +95,12 @@ class ReviewMixin(CatalogCore):
             if row is None:
                 raise NotFoundError("review item", item_id)
             if row.status == "open":
-                row.status, row.resolved_at, row.resolved_by, row.resolution = "resolved", utcnow(), who, resolution
+                row.status, row.resolved_at, row.resolved_by, row.resolution = (
+                    "resolved",
+                    utcnow(),
+                    who,
+                    resolution,
+                )
                 add_event(session, who, "review.resolved", "review_item", row.id, {"resolution": resolution})
             return review_item_record(row)
 

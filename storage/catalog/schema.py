@@ -3,8 +3,8 @@ review items, audit events and targets."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -42,7 +42,7 @@ BATCH_STATUSES = ("running", "finished", "failed")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -53,7 +53,7 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     # Naive datetimes on every backend: registry dates are Vietnam local time as exported, audit times are UTC.
-    type_annotation_map = {datetime: DateTime(), dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(), dict[str, Any]: JSON}
 
 
 class UnitRow(Base):

@@ -71,7 +71,14 @@ class TargetsMixin(CatalogCore):
             if created or row.rate != rate:
                 old = None if created else row.rate
                 row.rate = rate
-                add_event(session, actor, "target.set", "target", "|".join(scope.values()), {"rate": rate, "old": old})
+                add_event(
+                    session,
+                    actor,
+                    "target.set",
+                    "target",
+                    "|".join(scope.values()),
+                    {"rate": rate, "old": old},
+                )
         return Target(unit or None, field or None, period or None, rate)
 
     def targets(self) -> dict[tuple[str, str, str], float]:
@@ -80,5 +87,7 @@ class TargetsMixin(CatalogCore):
             rows = session.scalars(select(TargetRow))
             return {(row.unit_code, row.field, row.period): row.rate for row in rows}
 
-    def target_for(self, unit: str | None = None, field: str | None = None, period: str | None = None) -> float:
+    def target_for(
+        self, unit: str | None = None, field: str | None = None, period: str | None = None
+    ) -> float:
         return resolve_target(self.targets(), self.default_target, unit, field, period)

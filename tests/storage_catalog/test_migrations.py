@@ -7,10 +7,24 @@ from concurrent.futures import ProcessPoolExecutor
 from sqlalchemy import inspect, text
 
 from storage.catalog import open_catalog
-from storage.catalog.database import create_catalog_engine, current_revision, downgrade, head_revision, upgrade
+from storage.catalog.database import (
+    create_catalog_engine,
+    current_revision,
+    downgrade,
+    head_revision,
+    upgrade,
+)
 
 TABLES = {
-    "units", "dossiers", "batches", "source_files", "documents", "pages", "review_items", "events", "targets",
+    "units",
+    "dossiers",
+    "batches",
+    "source_files",
+    "documents",
+    "pages",
+    "review_items",
+    "events",
+    "targets",
 }
 
 

@@ -57,7 +57,9 @@ def test_header_matching_ignores_case_accents_and_spacing(tmp_path: Path) -> Non
     assert parsed.records[0].values["status"] == "mới"
 
 
-def test_bad_rows_are_reported_with_row_number_and_the_rest_imported(catalog: Catalog, tmp_path: Path) -> None:
+def test_bad_rows_are_reported_with_row_number_and_the_rest_imported(
+    catalog: Catalog, tmp_path: Path
+) -> None:
     text = (
         "dossier_code,unit,received_at,status\n"
         "D-1,U1,01/02/2024,ok\n"
@@ -71,7 +73,10 @@ def test_bad_rows_are_reported_with_row_number_and_the_rest_imported(catalog: Ca
     result = import_registry(catalog, write(tmp_path, "bad.csv", text))
     assert result.inserted == 2
     assert [(e.row, e.reason.split(":")[0].split(" ")[0]) for e in result.errors] == [
-        (3, "dossier_code"), (4, "received_at"), (5, "unit"), (7, "dossier_code"),
+        (3, "dossier_code"),
+        (4, "received_at"),
+        (5, "unit"),
+        (7, "dossier_code"),
     ]
     assert "repeats row 2" in result.errors[3].reason
     assert result.error_lines()[0].startswith(f"{tmp_path / 'bad.csv'}: row 3: ")
@@ -85,6 +90,7 @@ def test_reimport_updates_and_never_duplicates(catalog: Catalog, tmp_path: Path)
     assert (result.inserted, result.updated, result.unchanged) == (0, 1, 1)
     assert catalog.get_dossier("H21.65-220915-0012").status == "Đã trả"
     from storage.catalog.report import digitization_report
+
     assert digitization_report(catalog).overall.registered == 2
 
 
@@ -105,10 +111,25 @@ def test_xlsx_with_title_rows_excel_dates_and_numbers(catalog: Catalog, tmp_path
     sheet = workbook.active
     sheet.append(["DANH SÁCH HỒ SƠ TIẾP NHẬN"])
     sheet.append([])
-    sheet.append(["Mã hồ sơ", "Đơn vị", "Lĩnh vực", "Mã TTHC", "Tên TTHC", "Chủ hồ sơ", "Ngày tiếp nhận", "Trạng thái"])
-    sheet.append(["H21.65-240105-0001", "H21.65", "Hộ tịch", 1001193, "Khai sinh", "Phạm Thu", datetime(2024, 1, 5, 10, 0), "Mới"])
+    sheet.append(
+        ["Mã hồ sơ", "Đơn vị", "Lĩnh vực", "Mã TTHC", "Tên TTHC", "Chủ hồ sơ", "Ngày tiếp nhận", "Trạng thái"]
+    )
+    sheet.append(
+        [
+            "H21.65-240105-0001",
+            "H21.65",
+            "Hộ tịch",
+            1001193,
+            "Khai sinh",
+            "Phạm Thu",
+            datetime(2024, 1, 5, 10, 0),
+            "Mới",
+        ]
+    )
     sheet.append(["H21.65-240106-0002", "H21.65", "Hộ tịch", "1.001193", "Khai sinh", "Đỗ An", 45297, "Mới"])
-    sheet.append(["H21.65-240107-0003", "H21.65", "Hộ tịch", "1.001193", "Khai sinh", "Vũ Bình", "hôm qua", "Mới"])
+    sheet.append(
+        ["H21.65-240107-0003", "H21.65", "Hộ tịch", "1.001193", "Khai sinh", "Vũ Bình", "hôm qua", "Mới"]
+    )
     path = tmp_path / "export.xlsx"
     workbook.save(path)
     result = import_registry(catalog, path)
@@ -124,7 +145,11 @@ def test_xlsx_with_title_rows_excel_dates_and_numbers(catalog: Catalog, tmp_path
     [
         ("export.csv", "code,name\nD-1,x\n", "no header row"),
         ("export.csv", "dossier_code,status\nD-1,x\n", r"lacks column\(s\) unit, received_at"),
-        ("latin1.csv", "dossier_code,unit,received_at\nD-1,Đơn vị,01/01/2024\n".encode("cp1258", "replace"), None),
+        (
+            "latin1.csv",
+            "dossier_code,unit,received_at\nD-1,Đơn vị,01/01/2024\n".encode("cp1258", "replace"),
+            None,
+        ),
         ("export.ods", "whatever", "unsupported registry format .ods"),
         ("broken.xlsx", "not a zip", "cannot open as XLSX"),
     ],

@@ -47,8 +47,9 @@ def built(catalog: Catalog, tmp_path: Path) -> Catalog:
     digitize(catalog, "x9.pdf", "X-9", (75.0,))
     catalog.open_review_item("unlinked", "no code found", document_id=a4.id)
     catalog.open_review_item("low_confidence", "mean 50", page_id=catalog.pages_of_document(a4.id)[0].id)
-    bad = catalog.record_source_file("f" * 64, object_key="o/f", original_name="bad.tif", size=3, format="tif",
-                                     batch_id=batch_b.id)
+    bad = catalog.record_source_file(
+        "f" * 64, object_key="o/f", original_name="bad.tif", size=3, format="tif", batch_id=batch_b.id
+    )
     catalog.quarantine_file("/scans/b/bad.tif", "corrupt TIFF", source_file_id=bad.id)
     catalog.set_target(0.9, unit="A")
     return catalog
@@ -114,9 +115,17 @@ def test_unscoped_page_and_review_figures(built: Catalog) -> None:
 def test_to_json_shape(built: Catalog) -> None:
     data = json.loads(json.dumps(digitization_report(built, by="unit").to_json()))
     assert set(data["overall"]) == {"registered", "digitized", "rate", "target"}
-    assert all(set(row) == {"key", "registered", "digitized", "rate", "target", "gap"} for row in data["rows"])
-    assert data["rows"][0] == {"key": "A", "registered": 4, "digitized": 3, "rate": 0.75, "target": 0.9,
-                               "gap": pytest.approx(0.15)}
+    assert all(
+        set(row) == {"key", "registered", "digitized", "rate", "target", "gap"} for row in data["rows"]
+    )
+    assert data["rows"][0] == {
+        "key": "A",
+        "registered": 4,
+        "digitized": 3,
+        "rate": 0.75,
+        "target": 0.9,
+        "gap": pytest.approx(0.15),
+    }
 
 
 def test_empty_catalogue_has_no_rate(catalog: Catalog) -> None:

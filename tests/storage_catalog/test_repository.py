@@ -41,7 +41,9 @@ def test_record_source_file_twice_gives_one_row(catalog: Catalog) -> None:
 
 def test_source_file_name_is_stored_in_nfc(catalog: Catalog) -> None:
     decomposed = "Ho\u0302\u0300 so\u031b.pdf"  # "Hồ sơ.pdf" as macOS file systems spell it
-    source = catalog.record_source_file(sha("n"), object_key="k", original_name=decomposed, size=1, format="pdf")
+    source = catalog.record_source_file(
+        sha("n"), object_key="k", original_name=decomposed, size=1, format="pdf"
+    )
     assert source.original_name == "Hồ sơ.pdf"
 
 
@@ -142,7 +144,9 @@ def test_pending_pages_come_with_their_dossier_and_leave_once_indexed(catalog: C
     pending = list(catalog.pages_pending_index(chunk_size=2))
     assert len(pending) == 3
     first = pending[0]
-    assert first.document.id == linked.id and first.dossier is not None and first.dossier.dossier_code == "D-9"
+    assert (
+        first.document.id == linked.id and first.dossier is not None and first.dossier.dossier_code == "D-9"
+    )
     assert first.original_name == "linked.pdf" and first.page.text == "Nội dung 1"
     assert pending[2].dossier is None
     catalog.mark_pages_indexed([pending[0].page.id])
@@ -170,7 +174,9 @@ def test_review_items_open_once_and_resolve_once(catalog: Catalog) -> None:
 
 
 def test_quarantine_twice_gives_one_item_and_names_the_reason(catalog: Catalog) -> None:
-    source = catalog.record_source_file(sha("bad"), object_key="originals/bad", original_name="bad.pdf", size=5, format="pdf")
+    source = catalog.record_source_file(
+        sha("bad"), object_key="originals/bad", original_name="bad.pdf", size=5, format="pdf"
+    )
     first = catalog.quarantine_file("/scans/bad.pdf", "corrupt: no %%EOF", source_file_id=source.id)
     again = catalog.quarantine_file("/scans/bad.pdf", "corrupt: no %%EOF", source_file_id=source.id)
     unhashed = catalog.quarantine_file("/scans/empty.pdf", "empty file")
