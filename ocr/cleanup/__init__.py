@@ -16,7 +16,7 @@ import numpy as np
 
 from ocr.cleanup.binarize import Method, binarize
 from ocr.cleanup.blank import is_blank
-from ocr.cleanup.borders import remove_dark_border, remove_punch_holes, remove_speckle
+from ocr.cleanup.borders import tidy
 from ocr.cleanup.deskew import estimate_skew, rotate_image
 from ocr.cleanup.illumination import flatten_illumination
 from ocr.cleanup.ink import colour_free_gray, find_colour_ink
@@ -128,20 +128,9 @@ def rebinarize(cleaned: CleanedPage, method: Method) -> np.ndarray:
 
 
 def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions) -> tuple[np.ndarray, list[str]]:
-    flags = []
-    if opts.remove_border:
-        binary, found = remove_dark_border(binary, dpi)
-        if found:
-            flags.append("border-cropped")
-    if opts.remove_punch_holes:
-        binary, holes = remove_punch_holes(binary, dpi)
-        if holes:
-            flags.append("punch-holes-removed")
-    if opts.remove_speckle:
-        binary, specks = remove_speckle(binary, dpi)
-        if specks:
-            flags.append("despeckled")
-    return binary, flags
+    binary, found = tidy(binary, dpi, opts.remove_border, opts.remove_punch_holes, opts.remove_speckle)
+    names = {"border": "border-cropped", "punch-holes": "punch-holes-removed", "speckle": "despeckled"}
+    return binary, [names[kind] for kind, count in found.items() if count]
 
 
 def _check(page: PageImage) -> np.ndarray:

@@ -18,13 +18,31 @@ SPECK_ISOLATED_PX = 30
 SPECK_ISOLATION_MM = 1.5
 
 
-def _components(binary: np.ndarray):
+Components = tuple  # (count, labels, stats, centroids) from cv2.connectedComponentsWithStats
+
+
+def _components(binary: np.ndarray) -> Components:
     return cv2.connectedComponentsWithStats(cv2.bitwise_not(binary), connectivity=8)
 
 
-def remove_dark_border(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, bool]:
+def tidy(binary: np.ndarray, dpi: float, border: bool = True, holes: bool = True, speckle: bool = True
+         ) -> tuple[np.ndarray, dict[str, int]]:
+    """All three removals from one labelling of the ink (labelling is the costly part); counts per kind."""
+    components = _components(binary)
+    out, found = binary, {}
+    for name, enabled, step in (("border", border, remove_dark_border), ("punch-holes", holes, remove_punch_holes),
+                                ("speckle", speckle, remove_speckle)):
+        if enabled:
+            # Removals only whiten whole components, so the one labelling stays valid for the next step.
+            out, count = step(out, dpi, components)
+            found[name] = int(count)
+    return out, found
+
+
+def remove_dark_border(binary: np.ndarray, dpi: float, components: Components | None = None
+                       ) -> tuple[np.ndarray, bool]:
     """Whiten ink regions touching the image edge that are long or large; returns (binary, found)."""
-    n, labels, stats, _ = _components(binary)
+    n, labels, stats, _ = components or _components(binary)
     h, w = binary.shape
     x, y, cw, ch, area = (stats[:, i] for i in range(5))
     touches = (x == 0) | (y == 0) | (x + cw == w) | (y + ch == h)
@@ -39,9 +57,10 @@ def remove_dark_border(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, bool
     return out, True
 
 
-def remove_punch_holes(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
+def remove_punch_holes(binary: np.ndarray, dpi: float, components: Components | None = None
+                       ) -> tuple[np.ndarray, int]:
     """Whiten round solid blobs 4-9 mm wide within 30 mm of an edge; returns (binary, holes removed)."""
-    n, labels, stats, centroids = _components(binary)
+    n, labels, stats, centroids = components or _components(binary)
     h, w = binary.shape
     mm = dpi / 25.4
     x, y, cw, ch, area = (stats[:, i].astype(np.float64) for i in range(5))
@@ -63,9 +82,10 @@ def remove_punch_holes(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, int]
     return out, int(holes.sum())
 
 
-def remove_speckle(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
+def remove_speckle(binary: np.ndarray, dpi: float, components: Components | None = None
+                   ) -> tuple[np.ndarray, int]:
     """Whiten dust: tiny components, and small ones far from any text; returns (binary, specks removed)."""
-    n, labels, stats, _ = _components(binary)
+    n, labels, stats, _ = components or _components(binary)
     scale = (dpi / 300) ** 2
     area = stats[:, cv2.CC_STAT_AREA]
     tiny = area <= SPECK_ALWAYS_PX * scale

@@ -22,6 +22,8 @@ from ocr.cleanup.profile import InkPoints, ink_points, projection
 UNSURE_ASYMMETRY = 0.12
 # OSD answers below this confidence are ignored (Tesseract's own scale; it prints ~1-20 on real pages).
 OSD_MIN_CONFIDENCE = 2.0
+# With osd="unsure", Tesseract is asked when the profile vote's confidence is below this (see docs/cleanup.md).
+CONSULT_OSD_BELOW = 0.9
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def detect_orientation(gray: np.ndarray, dpi: float, osd: Literal["never", "unsu
     vote = orientation_of_points(points)
     if osd == "never" or vote.method == "none" and len(points) < 50:
         return vote
-    if osd == "unsure" and vote.confidence >= 0.5:
+    if osd == "unsure" and vote.confidence >= CONSULT_OSD_BELOW:
         return vote
     from ocr.tesseract import detect_osd  # imported late: the OCR-free path must not need Tesseract
 
