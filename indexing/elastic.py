@@ -1,0 +1,308 @@
+"""Elasticsearch 8 SearchIndex: accented + asciifolded fields, code keywords, versioned index behind an alias."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout, TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+
+from indexing.base import (
+    FACET_NAMES,
+    DossierHit,
+    PageDocument,
+    PageHit,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailableError,
+)
+from indexing.query import FUZZY_PREFIX_LENGTH, PROXIMITY_SLOP, ParsedQuery, Term, page_keys, parse_query
+
+CHUNK_PAGES = 500
+CHUNK_BYTES = 8 * 1024 * 1024
+# Pages matched without an edit get this constant on top, so fuzzy-only pages always sort below them.
+_STRICT_TIER = 1000.0
+FUZZY_SCORE_FACTOR = 0.1
+SNIPPET_CHARS = 200
+
+_MAPPING: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": {"type": "keyword"},
+        "group_key": {"type": "keyword"},
+        "dossier_code": {"type": "keyword", "normalizer": "code"},
+        "document_id": {"type": "keyword"},
+        "page_number": {"type": "integer"},
+        "unit": {"type": "keyword"},
+        "field": {"type": "keyword"},
+        "procedure_code": {"type": "keyword"},
+        "status": {"type": "keyword"},
+        "received_date": {"type": "date"},
+        "year": {"type": "integer"},
+        "applicant": {"type": "keyword", "index": False},
+        "file_name": {"type": "keyword", "index": False},
+        "document_numbers": {"type": "keyword", "normalizer": "code"},
+        "keys": {"type": "keyword", "normalizer": "code"},
+        "text": {
+            "type": "text",
+            "analyzer": "vi_exact",
+            "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}},
+        },
+        "meta": {
+            "type": "text",
+            "analyzer": "vi_exact",
+            "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}},
+        },
+    },
+}
+_ANALYSIS: dict[str, Any] = {
+    "analyzer": {
+        "vi_exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+        # asciifolding maps every Vietnamese mark and đ -> d, the same as indexing.folding.fold.
+        "vi_folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+    },
+    "normalizer": {"code": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
+}
+
+
+def _source(page: PageDocument) -> dict[str, Any]:
+    text = unicodedata.normalize("NFC", page.text)
+    return {
+        "id": page.id,
+        "group_key": page.group_key,
+        "dossier_code": page.dossier_code,
+        "document_id": page.document_id,
+        "page_number": page.page_number,
+        "unit": page.unit,
+        "field": page.field,
+        "procedure_code": page.procedure_code,
+        "status": page.status,
+        "received_date": page.received_date.isoformat() if page.received_date else None,
+        "year": page.year,
+        "applicant": page.applicant,
+        "file_name": page.file_name,
+        "document_numbers": list(page.document_numbers),
+        "keys": page_keys(page.dossier_code, page.document_numbers, text),
+        "text": text,
+        "meta": " ".join(p for p in (page.applicant, page.file_name, page.procedure_code) if p),
+    }
+
+
+def _term_clause(term: Term, fuzzy: bool) -> dict[str, Any]:
+    should: list[dict[str, Any]] = [
+        {"multi_match": {"query": term.folded, "fields": ["text.folded", "meta.folded^1.5"]}}
+    ]
+    if term.accented:
+        should.append({"multi_match": {"query": term.exact, "fields": ["text^4", "meta^6"]}})
+    if fuzzy and term.fuzzy:
+        should.append({"multi_match": {
+            "query": term.folded, "fields": ["text.folded", "meta.folded"], "fuzziness": 1,
+            "prefix_length": FUZZY_PREFIX_LENGTH, "max_expansions": 20, "boost": FUZZY_SCORE_FACTOR,
+        }})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _phrase_clause(terms: tuple[Term, ...], slop: int) -> dict[str, Any]:
+    exact = " ".join(t.exact for t in terms)
+    folded = " ".join(t.folded for t in terms)
+    return {"bool": {"should": [
+        {"match_phrase": {"text": {"query": exact, "slop": slop, "boost": 4}}},
+        {"match_phrase": {"meta": {"query": exact, "slop": slop, "boost": 4}}},
+        {"match_phrase": {"text.folded": {"query": folded, "slop": slop}}},
+        {"match_phrase": {"meta.folded": {"query": folded, "slop": slop}}},
+    ], "minimum_should_match": 1}}
+
+
+def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
+    """The bool query: words (exact boosted, folded, fuzzy below), phrases, codes, filters, allowed units."""
+    filters: list[dict[str, Any]] = []
+    if query.allowed_units is not None:
+        filters.append({"terms": {"unit": list(query.allowed_units)}})
+    for name in FACET_NAMES:
+        value = getattr(query, name)
+        if value is not None:
+            filters.append({"term": {name: value}})
+    for key in parsed.keys:
+        filters.append({"bool": {"should": [{"term": {"keys": key}}, {"prefix": {"keys": key + "-"}}]}})
+    phrases = [_phrase_clause(p.terms, p.slop) for p in parsed.phrases]
+    if not parsed.terms and not phrases:
+        return {"bool": {"filter": filters, "must": [{"match_all": {}}]}}
+    strict = {"bool": {"must": [_term_clause(t, False) for t in parsed.terms] + phrases}}
+    should: list[dict[str, Any]] = [{"constant_score": {"filter": strict, "boost": _STRICT_TIER}}]
+    if len(parsed.terms) > 1:
+        should.append({"match_phrase": {"text.folded": {
+            "query": " ".join(t.folded for t in parsed.terms), "slop": PROXIMITY_SLOP}}})
+    return {"bool": {
+        "must": [_term_clause(t, True) for t in parsed.terms] + phrases,
+        "should": should,
+        "filter": filters,
+    }}
+
+
+def _score(raw: float | None) -> float:
+    raw = raw or 0.0
+    return raw - _STRICT_TIER if raw >= _STRICT_TIER else raw * FUZZY_SCORE_FACTOR
+
+
+class ElasticSearchIndex:
+    """SearchIndex over Elasticsearch 8. Reads and writes go through `alias`, which names one versioned index."""
+
+    def __init__(self, url: str, alias: str = "sohoa-pages", replicas: int = 0, timeout_s: float = 10.0,
+                 client: Elasticsearch | None = None) -> None:
+        self.url = url
+        self.alias = alias
+        self.replicas = replicas
+        # Few retries and a short timeout: an unreachable server must surface in seconds so ingest can
+        # mark pages pending instead of hanging.
+        self._client = client or Elasticsearch(url, request_timeout=timeout_s, max_retries=1,
+                                               retry_on_timeout=False)
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (TransportConnectionError, ConnectionTimeout) as exc:
+            raise SearchUnavailableError(f"Elasticsearch at {self.url} unreachable ({what}): {exc}") from exc
+        except ApiError as exc:
+            if exc.meta.status in (429, 502, 503, 504):
+                raise SearchUnavailableError(f"Elasticsearch at {self.url} unavailable ({what}): {exc}") from exc
+            raise
+        except TransportError as exc:
+            raise SearchUnavailableError(f"Elasticsearch at {self.url} failed ({what}): {exc}") from exc
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
+
+    def _create_index(self, name: str) -> None:
+        self._call("create index", self._client.indices.create, index=name, mappings=_MAPPING, settings={
+            "number_of_shards": 1, "number_of_replicas": self.replicas, "analysis": _ANALYSIS,
+        })
+
+    def ensure(self) -> None:
+        if self._call("alias check", self._client.indices.exists_alias, name=self.alias):
+            return
+        name = self._new_index_name()
+        self._create_index(name)
+        self._call("add alias", self._client.indices.update_aliases,
+                   actions=[{"add": {"index": name, "alias": self.alias}}])
+
+    def _actions(self, pages: Iterable[PageDocument], index: str) -> Iterator[dict[str, Any]]:
+        for page in pages:
+            yield {"_index": index, "_id": page.id, "_source": _source(page)}
+
+    def _bulk(self, pages: Iterable[PageDocument], index: str) -> int:
+        done = 0
+        stream = helpers.streaming_bulk(self._client, self._actions(pages, index), chunk_size=CHUNK_PAGES,
+                                        max_chunk_bytes=CHUNK_BYTES, raise_on_error=True, max_retries=2)
+        for ok, _ in self._call_iter("bulk index", stream):
+            done += int(ok)
+        self._call("refresh", self._client.indices.refresh, index=index)
+        return done
+
+    def _call_iter(self, what: str, iterator: Iterator[Any]) -> Iterator[Any]:
+        while True:
+            try:
+                item = self._call(what, next, iterator)
+            except StopIteration:
+                return
+            yield item
+
+    def index_pages(self, pages: Iterable[PageDocument]) -> int:
+        return self._bulk(pages, self.alias)
+
+    def delete_document(self, document_id: str) -> int:
+        # Search-then-bulk-delete instead of _delete_by_query: that API lives in the optional reindex module.
+        removed = 0
+        while True:
+            response = self._call("find pages", self._client.search, index=self.alias, size=1000, source=False,
+                                  query={"term": {"document_id": str(document_id)}})
+            ids = [hit["_id"] for hit in response["hits"]["hits"]]
+            if not ids:
+                return removed
+            actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
+            for ok, _ in self._call_iter("delete", helpers.streaming_bulk(self._client, actions,
+                                                                           raise_on_error=False)):
+                removed += int(ok)
+            self._call("refresh", self._client.indices.refresh, index=self.alias)
+
+    def rebuild(self, pages: Iterable[PageDocument]) -> int:
+        self.ensure()
+        old = list(self._call("get alias", self._client.indices.get_alias, name=self.alias).body)
+        name = self._new_index_name()
+        self._create_index(name)
+        try:
+            done = self._bulk(pages, name)
+        except BaseException:
+            self._client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        # One atomic alias update: every search sees either the old index or the new one, never neither.
+        actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+        actions.append({"add": {"index": name, "alias": self.alias}})
+        self._call("swap alias", self._client.indices.update_aliases, actions=actions)
+        for index in old:
+            self._call("delete old index", self._client.indices.delete, index=index, ignore_unavailable=True)
+        return done
+
+    def count(self) -> int:
+        return int(self._call("count", self._client.count, index=self.alias)["count"])
+
+    def ping(self) -> bool:
+        try:
+            self._client.options(request_timeout=3).cluster.health()
+            return True
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        self._client.close()
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        parsed = parse_query(query.text)
+        highlight = {
+            "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+            # The folded subfield highlights the parent's original, accented text.
+            "fields": {"text.folded": {"number_of_fragments": 1, "fragment_size": SNIPPET_CHARS,
+                                        "no_match_size": SNIPPET_CHARS}},
+        }
+        group_count = {"cardinality": {"field": "group_key", "precision_threshold": 40000}}
+        aggs: dict[str, Any] = {"groups": group_count}
+        for name in FACET_NAMES:
+            aggs[name] = {"terms": {"field": name, "size": 200}, "aggs": {"groups": group_count}}
+        try:
+            response = self._call(
+                "search", self._client.search, index=self.alias, query=build_query(parsed, query),
+                from_=query.offset, size=query.limit, aggs=aggs, track_total_hits=False,
+                source=["dossier_code", "document_id", "page_number"],
+                collapse={"field": "group_key", "inner_hits": {
+                    "name": "pages", "size": query.pages_per_dossier, "highlight": highlight,
+                    "_source": ["dossier_code", "document_id", "page_number"],
+                    "sort": [{"_score": "desc"}, {"id": "asc"}],
+                }},
+                sort=[{"_score": "desc"}, {"group_key": "asc"}],
+            )
+        except NotFoundError:
+            self.ensure()
+            return SearchResult(total=0, groups=[], facets={name: {} for name in FACET_NAMES})
+        groups = []
+        for hit in response["hits"]["hits"]:
+            inner = [self._page_hit(page) for page in hit["inner_hits"]["pages"]["hits"]["hits"]]
+            groups.append(DossierHit(hit["_source"].get("dossier_code"), inner[0], inner[1:]))
+        facets = {
+            name: {str(bucket["key"]): int(bucket["groups"]["value"]) for bucket in response["aggregations"][name]["buckets"]}
+            for name in FACET_NAMES
+        }
+        return SearchResult(total=int(response["aggregations"]["groups"]["value"]), groups=groups, facets=facets)
+
+    @staticmethod
+    def _page_hit(hit: dict[str, Any]) -> PageHit:
+        fragments = hit.get("highlight", {}).get("text.folded") or [""]
+        return PageHit(
+            page_id=hit["_id"],
+            document_id=hit["_source"]["document_id"],
+            page_number=int(hit["_source"]["page_number"]),
+            score=_score(hit.get("_score")),
+            snippet=fragments[0].replace("\n", " ").strip(),
+        )
