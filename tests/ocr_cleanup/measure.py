@@ -5,7 +5,6 @@ Run: .venv/bin/python tests/ocr_cleanup/measure.py   (not a test: figures only, 
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import time
@@ -15,11 +14,20 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from cleanup_pages import (add_noise, add_seal, add_signature, jpeg, render_lines, render_page,  # noqa: E402
-                           rotate_by, yellow_and_shadow, BODY)
-from ocr.cleanup import CleanupOptions, clean_page  # noqa: E402
-from ocr.cleanup.orientation import detect_orientation, rotate_quadrant  # noqa: E402
-from ocr.model import PageImage  # noqa: E402
+from cleanup_pages import (
+    BODY,
+    add_noise,
+    add_seal,
+    add_signature,
+    jpeg,
+    render_page,
+    rotate_by,
+    yellow_and_shadow,
+)
+
+from ocr.cleanup import CleanupOptions, clean_page
+from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
+from ocr.model import PageImage
 
 
 def step_times() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
 from cleanup_pages import add_noise, jpeg, render_page
+
 from ocr.cleanup.binarize import binarize, choose_method, faint_ink_share, paper_noise
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
 from cleanup_pages import add_noise, add_speckle, bleed_through, jpeg, render_page
+
 from ocr.cleanup.binarize import otsu
 from ocr.cleanup.blank import is_blank
 from ocr.cleanup.borders import remove_speckle

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
 from cleanup_pages import add_dark_border, add_punch_holes, add_speckle, render_lines, render_page
+
 from ocr.cleanup.borders import remove_dark_border, remove_punch_holes, remove_speckle
 
 

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from cleanup_pages import (
+    BODY,
+    add_dark_border,
+    add_noise,
+    add_punch_holes,
+    add_seal,
+    add_signature,
+    cer,
+    jpeg,
+    read_text,
+    render_page,
+    rotate_by,
+    yellow_and_shadow,
+)
 
-from cleanup_pages import (BODY, add_dark_border, add_noise, add_punch_holes, add_seal, add_signature, cer, jpeg,
-                           read_text, render_page, rotate_by, yellow_and_shadow)
 from ocr.cleanup import CleanupOptions, clean_page, rebinarize
 from ocr.cleanup.orientation import rotate_quadrant
 from ocr.model import PageImage

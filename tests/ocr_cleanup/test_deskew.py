@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
 from cleanup_pages import add_noise, jpeg, render_page, rotate_by
+
 from ocr.cleanup.deskew import estimate_skew, rotate_image
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
 from cleanup_pages import render_page, yellow_and_shadow
+
 from ocr.cleanup.binarize import otsu
 from ocr.cleanup.illumination import flatten_illumination
 

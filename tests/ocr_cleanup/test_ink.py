@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
 from cleanup_pages import add_seal, add_signature, cer, read_text, render_lines
+
 from ocr.cleanup.binarize import otsu
 from ocr.cleanup.ink import colour_free_gray, find_colour_ink
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
 from cleanup_pages import add_noise, add_seal, add_signature, jpeg, render_page, rotate_by
+
 from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
 
 
