@@ -279,12 +279,16 @@ class EmbeddedSearchIndex:
         """(strict, fuzzy-only) FTS5 expressions; None when the query has no words."""
         strict_groups = [self._term_expr(t, []) for t in parsed.terms]
         for phrase in parsed.phrases:
-            ex = " ".join(_quote(t.exact) for t in phrase.terms)
-            fo = " ".join(_quote(t.folded) for t in phrase.terms)
             if phrase.slop and len(phrase.terms) > 1:
-                group = (f"({{body_exact meta_exact}} : NEAR({ex}, {phrase.slop})"
-                         f" OR {{body_folded meta_folded}} : NEAR({fo}, {phrase.slop}))")
+                ex = " ".join(_quote(t.exact) for t in phrase.terms)
+                fo = " ".join(_quote(t.folded) for t in phrase.terms)
+                # FTS5 NEAR counts every token between the first and last word; slop counts only extras.
+                span = phrase.slop + len(phrase.terms) - 2
+                group = (f"({{body_exact meta_exact}} : NEAR({ex}, {span})"
+                         f" OR {{body_folded meta_folded}} : NEAR({fo}, {span}))")
             else:
+                ex = _quote(" ".join(t.exact for t in phrase.terms))
+                fo = _quote(" ".join(t.folded for t in phrase.terms))
                 group = f"({{body_exact meta_exact}} : {ex} OR {{body_folded meta_folded}} : {fo})"
             strict_groups.append(group)
         if not strict_groups:
@@ -293,7 +297,7 @@ class EmbeddedSearchIndex:
         if len(parsed.terms) > 1:
             near = " ".join(_quote(t.folded) for t in parsed.terms)
             # Matches only pages already in the AND set; it adds score where the words stand close.
-            strict = f"({strict}) OR {{body_folded}} : NEAR({near}, {PROXIMITY_SLOP})"
+            strict = f"({strict}) OR {{body_folded}} : NEAR({near}, {PROXIMITY_SLOP + len(parsed.terms) - 2})"
         if not any(expansions.values()):
             return strict, None
         fuzzy_groups = [self._term_expr(t, expansions.get(t, [])) for t in parsed.terms]
