@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
 from ocr import tesseract
+from ocr.layout import reading_order
 from ocr.model import PageText, Word
 from ocr.text import nfc
 
@@ -35,25 +38,37 @@ def words_from_data(data: dict[str, list]) -> list[Word]:
     return words
 
 
-def layout_text(words: list[Word]) -> str:
-    """Words joined into lines, lines into paragraphs (a blank line between paragraphs and blocks)."""
+# Punctuation that administrative text really uses; a letterless "word" made of anything else is a seal,
+# signature or speckle remnant.
+_TEXT_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd"})  # not Lm: a lone "ˆ" is a modifier letter
+TEXT_PUNCTUATION = frozenset("-–—.,;:()[]/\"'%+*&…!?=")
+
+
+def is_noise(word: Word) -> bool:
+    """Seal, signature and speckle remnants: letterless words that are unsure or not text punctuation."""
+    if any(unicodedata.category(ch) in _TEXT_CATEGORIES for ch in word.text):
+        return False
+    return word.confidence < 50 or not set(word.text) <= TEXT_PUNCTUATION
+
+
+def layout_text(words: list[Word], page_width: int | None = None) -> str:
+    """Text in reading order: one line per line segment, a blank line between paragraphs and columns."""
+    if not words:
+        return ""
+    width = page_width or max(w.left + w.width for w in words)
     out: list[str] = []
-    current_line: tuple[int, int, int] | None = None
-    current_par: tuple[int, int] | None = None
-    line_words: list[str] = []
-    for word in words:
-        line_key = (word.block, word.paragraph, word.line)
-        par_key = (word.block, word.paragraph)
-        if line_key != current_line:
-            if line_words:
-                out.append(" ".join(line_words))
-            if current_par is not None and par_key != current_par:
+    previous: tuple[int, int] | None = None
+    for group in reading_order(words, width):
+        if out:
+            out.append("")
+        previous = None
+        for segment in group:
+            first = segment.words[0]
+            paragraph = (first.block, first.paragraph)
+            if previous is not None and paragraph != previous and len(group) == 1:
                 out.append("")
-            line_words = []
-            current_line, current_par = line_key, par_key
-        line_words.append(word.text)
-    if line_words:
-        out.append(" ".join(line_words))
+            previous = paragraph
+            out.append(segment.text)
     return "\n".join(out)
 
 
@@ -67,5 +82,7 @@ def mean_confidence(words: list[Word]) -> float:
 
 def recognize(binary: np.ndarray, *, lang: str = "vie", dpi: int = 300, psm: int = 3) -> PageText:
     data = tesseract.image_to_data(binary, lang=lang, psm=psm, dpi=dpi)
-    words = words_from_data(data)
-    return PageText(words=words, text=layout_text(words), mean_confidence=mean_confidence(words))
+    words = [w for w in words_from_data(data) if not is_noise(w)]
+    return PageText(
+        words=words, text=layout_text(words, binary.shape[1]), mean_confidence=mean_confidence(words)
+    )

@@ -1,0 +1,84 @@
+"""The path of one page, top to bottom: clean up, recognise (retrying a weak page), read QR codes.
+
+Like OCRmyPDF's `_pipeline.py`, each stage is a pure function; this module only composes them so a newcomer can
+read the whole path of a page here. Parallelism, files and storage belong to the callers (`sohoa ocr`, `flows/`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ocr import cleanup, qr
+from ocr.load import DEFAULT_MAX_PIXELS, load_page
+from ocr.model import CleanedPage, PageImage, PageResult, PageText
+from ocr.recognize import recognize
+from ocr.searchable_pdf import PdfPage, build_searchable_pdf
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    lang: str = "vie"
+    dpi: int = 300
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    # Below this mean confidence a page is read again with the other binarization and the better reading kept.
+    retry_below: float = 82.0
+    # Pages whose final mean confidence stays below this are flagged for human review.
+    low_confidence: float = 70.0
+    read_qr: bool = True
+
+
+def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[PageText, str]:
+    """Recognise a cleaned page; on a weak first reading try the other binarization, keep the better one."""
+    method = str(cleaned.details.get("binarization", "otsu"))
+    first = recognize(cleaned.binary, lang=options.lang, dpi=cleaned.dpi)
+    if first.mean_confidence >= options.retry_below or not first.words and cleaned.blank:
+        return first, method
+    other = "sauvola" if method == "otsu" else "otsu"
+    second = recognize(cleanup.rebinarize(cleaned, other), lang=options.lang, dpi=cleaned.dpi)
+    if second.mean_confidence > first.mean_confidence:
+        return second, other
+    return first, method
+
+
+def ocr_page(page: PageImage, options: OcrOptions | None = None) -> tuple[PageResult, CleanedPage]:
+    options = options or OcrOptions()
+    started = time.perf_counter()
+    cleaned = cleanup.clean_page(page)
+    flags = list(cleaned.flags)
+    qr_payloads = [code.text for code in qr.read_qr_codes(cleaned.display)] if options.read_qr else []
+    if cleaned.blank:
+        text = PageText(words=[], text="", mean_confidence=0.0)
+        method = str(cleaned.details.get("binarization", ""))
+    else:
+        text, method = read_page_text(cleaned, options)
+        if text.mean_confidence < options.low_confidence:
+            flags.append("low-confidence")
+    height, width = cleaned.binary.shape[:2]
+    result = PageResult(
+        index=page.index,
+        dpi=cleaned.dpi,
+        rotation=cleaned.rotation,
+        skew=cleaned.skew,
+        blank=cleaned.blank,
+        mean_confidence=text.mean_confidence,
+        text=text.text,
+        words=text.words,
+        flags=sorted(set(flags)),
+        width=width,
+        height=height,
+        seconds=time.perf_counter() - started,
+        qr_payloads=qr_payloads,
+    )
+    result.binarization = method  # type: ignore[attr-defined]
+    return result, cleaned
+
+
+def ocr_file_page(path: Path, index: int, options: OcrOptions, page_pdf: Path | None) -> PageResult:
+    """Worker entry point: load one page of a file, read it, and write its one-page searchable PDF."""
+    page = load_page(path, index, dpi=options.dpi, max_pixels=options.max_pixels)
+    result, cleaned = ocr_page(page, options)
+    if page_pdf is not None:
+        build_searchable_pdf([PdfPage(image=cleaned.display, dpi=cleaned.dpi, words=result.words)], page_pdf, pdfa=False)
+    return result

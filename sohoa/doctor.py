@@ -1,0 +1,86 @@
+"""`sohoa doctor`: what is installed and usable — programs, language data, configured services."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from sohoa.config import Settings
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _version(cmd: list[str]) -> str | None:
+    exe = shutil.which(cmd[0])
+    if exe is None:
+        return None
+    out = subprocess.run([exe, *cmd[1:]], capture_output=True, text=True, check=False, timeout=20)
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return text[0] if text else "?"
+
+
+def program_checks() -> list[Check]:
+    from ocr.errors import MissingDependencyError
+    from ocr.tesseract import tesseract_info
+
+    checks: list[Check] = []
+    try:
+        info = tesseract_info()
+        checks.append(Check("tesseract", info.version.startswith(("4.", "5.")), f"Tesseract {info.version}"))
+        for lang in ("vie", "osd"):
+            present = lang in info.languages
+            checks.append(Check(f"tesseract-{lang}", present, "installed" if present else "missing"))
+    except MissingDependencyError as exc:
+        checks.append(Check("tesseract", False, str(exc)))
+    for name, cmd in (("poppler", ["pdftoppm", "-v"]), ("ghostscript", ["gs", "--version"])):
+        version = _version(cmd)
+        checks.append(Check(name, version is not None, version or "not installed"))
+    return checks
+
+
+def service_checks(settings: Settings) -> list[Check]:
+    checks: list[Check] = []
+    try:
+        from storage.catalog import open_catalog
+
+        open_catalog(settings.database_url).close()
+        checks.append(Check("catalog", True, _redact(settings.database_url)))
+    except ImportError:
+        pass
+    except Exception as exc:
+        checks.append(Check("catalog", False, f"{_redact(settings.database_url)}: {exc}"))
+    try:
+        from storage.objects import open_object_store
+
+        open_object_store(settings.storage_url).ping()
+        checks.append(Check("objects", True, _redact(settings.storage_url)))
+    except ImportError:
+        pass
+    except Exception as exc:
+        checks.append(Check("objects", False, f"{_redact(settings.storage_url)}: {exc}"))
+    try:
+        from indexing import open_search_index
+
+        index = open_search_index(settings.search_url, settings.home)
+        index.ping()
+        index.close()
+        checks.append(Check("search", True, settings.search_url))
+    except ImportError:
+        pass
+    except Exception as exc:
+        checks.append(Check("search", False, f"{settings.search_url}: {exc}"))
+    return checks
+
+
+def _redact(url: str) -> str:
+    """Hide credentials in URLs shown to users."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
