@@ -29,6 +29,9 @@ def ocr(
     out: Annotated[Path, typer.Option("--out", help="Output folder for .txt, .pdf and .json per input file.")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel pages (default: all cores).")] = 0,
     lang: Annotated[str, typer.Option("--lang", help="Tesseract language.")] = "vie",
+    max_pixels: Annotated[
+        int, typer.Option("--max-pixels", help="Refuse pages larger than this (decompression-bomb guard).")
+    ] = 0,
 ) -> None:
     """Read scanned files: DIR/<file>.txt (pages split by form feed), searchable DIR/<file>.pdf, DIR/<file>.json."""
     from ocr.pipeline import OcrOptions
@@ -62,7 +65,7 @@ def ocr(
             existing,
             out,
             jobs=jobs or None,
-            options=OcrOptions(lang=lang),
+            options=OcrOptions(lang=lang, **({"max_pixels": max_pixels} if max_pixels else {})),
             on_file_start=started,
             on_page_done=page_done,
             on_file_done=file_done,

@@ -1,0 +1,45 @@
+"""Reading order: two-column runs of an NĐ 30 page read column by column, body text untouched."""
+
+from ocr.layout import reading_order, split_line
+from ocr.model import Word
+from ocr.recognize import is_noise, layout_text
+
+
+def word(text: str, left: int, top: int, line: int, width: int | None = None, conf: float = 95.0) -> Word:
+    return Word(text, left, top, width or 20 * len(text), 40, conf, block=1, paragraph=1, line=line)
+
+
+def header_words() -> list[Word]:
+    # Agency (left) and motto (right) share baselines, as Tesseract reports them.
+    return [
+        word("UBND", 100, 100, 1), word("HUYỆN", 200, 100, 1),
+        word("CỘNG", 1300, 100, 1), word("HÒA", 1420, 100, 1),
+        word("ỦY", 120, 160, 2), word("BAN", 200, 160, 2),
+        word("Độc", 1350, 160, 2), word("lập", 1440, 160, 2),
+        word("Số:", 130, 220, 3), word("12/QĐ-UBND", 200, 220, 3),
+    ]
+
+
+def test_header_reads_left_column_then_right_column() -> None:
+    text = layout_text(header_words(), page_width=2480)
+    lines = [line for line in text.splitlines() if line]
+    assert lines == ["UBND HUYỆN", "ỦY BAN", "Số: 12/QĐ-UBND", "CỘNG HÒA", "Độc lập"]
+
+
+def test_full_width_body_lines_keep_their_order() -> None:
+    words = [word("Điều", 100, 500 + 60 * i, i, width=2000) for i in range(3)]
+    words = [Word(f"dòng{i}", w.left, w.top, w.width, w.height, 95, 1, 1, i) for i, w in enumerate(words)]
+    assert [s.text for group in reading_order(words, 2480) for s in group] == ["dòng0", "dòng1", "dòng2"]
+
+
+def test_a_wide_gap_splits_a_line_but_normal_word_spacing_does_not() -> None:
+    line = [word("Nơi", 100, 0, 1, 80), word("nhận:", 195, 0, 1, 100), word("KT.", 1500, 0, 1, 60)]
+    assert [s.text for s in split_line(line, min_gap=64)] == ["Nơi nhận:", "KT."]
+
+
+def test_seal_remnants_are_noise_but_text_punctuation_is_not() -> None:
+    assert is_noise(word("ˆ", 0, 0, 1, conf=90))
+    assert is_noise(word("⁄#\\", 0, 0, 1, conf=61))
+    assert is_noise(word(")", 0, 0, 1, conf=20))
+    assert not is_noise(word("-", 0, 0, 1, conf=90))
+    assert not is_noise(word("đ", 0, 0, 1, conf=10))
