@@ -91,7 +91,7 @@ def page_keys(dossier_code: str | None, document_numbers: tuple[str, ...], text:
     """Exact look-up keys of a page: its dossier code and document numbers, given or found in its text."""
     keys = [dossier_code.upper()] if dossier_code else []
     keys += [code for code, _ in find_dossier_codes(text)]
-    keys += [n for n in (normalize(n) for n in document_numbers) if n]
+    keys += [n for n in (normalize_document_number(n) for n in document_numbers) if n]
     keys += [n for n, span in find_document_numbers(text) if "/" in text[span[0] : span[1]]]
     return list(dict.fromkeys(keys))
 
