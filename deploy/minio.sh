@@ -5,7 +5,8 @@
 #   to $SOHOA_CACHE/run/minio/minio.log.
 # Settings (environment): SOHOA_CACHE (default ~/.cache/sohoa), SOHOA_MINIO_PORT (9000),
 #   SOHOA_MINIO_CONSOLE_PORT (9001), SOHOA_MINIO_RUN_DIR (default $SOHOA_CACHE/run/minio),
-#   SOHOA_MINIO_ACCESS_KEY / SOHOA_MINIO_SECRET_KEY, SOHOA_MINIO_BUCKET, SOHOA_MINIO_START_TIMEOUT (60 s).
+#   SOHOA_MINIO_ACCESS_KEY / SOHOA_MINIO_SECRET_KEY, SOHOA_MINIO_BUCKET,
+#   SOHOA_MINIO_STOP_TIMEOUT (30 s, then SIGKILL), SOHOA_MINIO_START_TIMEOUT (60 s).
 set -euo pipefail
 exec 3>&1 1>&2  # stdout is reserved for KEY=VALUE lines
 
@@ -22,6 +23,7 @@ console_port="${SOHOA_MINIO_CONSOLE_PORT:-9001}"
 access_key="${SOHOA_MINIO_ACCESS_KEY:-sohoa-test}"
 secret_key="${SOHOA_MINIO_SECRET_KEY:-sohoa-test-secret}"
 bucket="${SOHOA_MINIO_BUCKET:-sohoa-test}"
+stop_timeout="${SOHOA_MINIO_STOP_TIMEOUT:-30}"
 timeout="${SOHOA_MINIO_START_TIMEOUT:-60}"
 pid_file="$run_dir/minio.pid"
 log_file="$run_dir/minio.log"
@@ -71,7 +73,7 @@ start() {
   MINIO_ROOT_USER="$access_key" MINIO_ROOT_PASSWORD="$secret_key" MINIO_UPDATE=off \
     MINIO_BROWSER=off MINIO_CALLHOME_ENABLE=off \
     setsid "$minio" server "$run_dir/data" --address "127.0.0.1:$port" \
-    --console-address "127.0.0.1:$console_port" --quiet </dev/null >>"$log_file" 2>&1 &
+    --console-address "127.0.0.1:$console_port" --quiet </dev/null >>"$log_file" 2>&1 3>&- &
   echo $! > "$pid_file"
   local deadline=$((SECONDS + timeout))
   until ready; do
@@ -95,13 +97,14 @@ stop() {
   fi
   local pid; pid="$(cat "$pid_file")"
   kill -TERM "$pid"
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 $((stop_timeout * 5))); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
   if kill -0 "$pid" 2>/dev/null; then
-    echo "minio: pid $pid ignored SIGTERM for 20 s, killing it"
+    echo "minio: pid $pid still running $stop_timeout s after SIGTERM, killing it"
     kill -KILL "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done  # ports are free once it is gone
   fi
   rm -f "$pid_file"
   echo "minio: stopped"

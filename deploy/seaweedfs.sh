@@ -7,7 +7,7 @@
 #   SOHOA_SEAWEEDFS_RUN_DIR (default $SOHOA_CACHE/run/seaweedfs), SOHOA_SEAWEEDFS_S3_PORT (8333),
 #   SOHOA_SEAWEEDFS_MASTER_PORT (9433), SOHOA_SEAWEEDFS_VOLUME_PORT (8480), SOHOA_SEAWEEDFS_FILER_PORT (8988)
 #   (each gRPC port is the HTTP port + 10000), SOHOA_SEAWEEDFS_ACCESS_KEY / _SECRET_KEY, SOHOA_SEAWEEDFS_BUCKET,
-#   SOHOA_SEAWEEDFS_START_TIMEOUT (90 s).
+#   SOHOA_SEAWEEDFS_STOP_TIMEOUT (30 s, then SIGKILL), SOHOA_SEAWEEDFS_START_TIMEOUT (90 s).
 set -euo pipefail
 exec 3>&1 1>&2  # stdout is reserved for KEY=VALUE lines
 
@@ -26,6 +26,7 @@ filer_port="${SOHOA_SEAWEEDFS_FILER_PORT:-8988}"
 access_key="${SOHOA_SEAWEEDFS_ACCESS_KEY:-sohoa-test}"
 secret_key="${SOHOA_SEAWEEDFS_SECRET_KEY:-sohoa-test-secret}"
 bucket="${SOHOA_SEAWEEDFS_BUCKET:-sohoa-test}"
+stop_timeout="${SOHOA_SEAWEEDFS_STOP_TIMEOUT:-30}"
 timeout="${SOHOA_SEAWEEDFS_START_TIMEOUT:-90}"
 pid_file="$run_dir/weed.pid"
 log_file="$run_dir/weed.log"
@@ -86,6 +87,8 @@ start() {
     exit 1
   fi
   write_s3_config
+  # -volume.preStopSeconds=1: a single loopback node has no peer to drain to; the default 10 s only
+  # slows every stop. The filer still needs ~15 s to give up its S3 subscription stream on SIGTERM.
   echo "seaweedfs: starting, S3 on 127.0.0.1:$s3_port, data in $run_dir/data, log $log_file"
   (cd "$run_dir" && exec setsid "$weed" server -dir="$run_dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
     -master.port="$master_port" -master.port.grpc=$((master_port + 10000)) \
@@ -93,8 +96,8 @@ start() {
     -filer.port="$filer_port" -filer.port.grpc=$((filer_port + 10000)) \
     -s3 -s3.port="$s3_port" -s3.port.grpc=$((s3_port + 10000)) -s3.config="$run_dir/s3.json" \
     -s3.port.iceberg=0 -s3.port.lance=0 \
-    -master.telemetry=false -master.volumeSizeLimitMB=512 -volume.max=0 \
-    </dev/null >>"$log_file" 2>&1) &
+    -master.telemetry=false -master.volumeSizeLimitMB=512 -volume.max=0 -volume.preStopSeconds=1 \
+    </dev/null >>"$log_file" 2>&1 3>&-) &
   echo $! > "$pid_file"
   local deadline=$((SECONDS + timeout))
   until ready; do
@@ -118,13 +121,14 @@ stop() {
   fi
   local pid; pid="$(cat "$pid_file")"
   kill -TERM "$pid"
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 $((stop_timeout * 5))); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
   if kill -0 "$pid" 2>/dev/null; then
-    echo "seaweedfs: pid $pid ignored SIGTERM for 20 s, killing it"
+    echo "seaweedfs: pid $pid still running $stop_timeout s after SIGTERM, killing it"
     kill -KILL "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done  # ports are free once it is gone
   fi
   rm -f "$pid_file"
   echo "seaweedfs: stopped"
