@@ -56,7 +56,9 @@ class ObjectStore(Protocol):
         atomically and checks the sha256 when known (`ObjectCorruptError` on mismatch).
       - A missing key raises `ObjectNotFoundError` from `get_bytes`, `open_stream` and `download`;
         `exists` returns False and `stat` returns None.
-      - `list(prefix)` yields every key starting with `prefix` (a plain string prefix), sorted ascending.
+      - `list(prefix)` yields every key starting with `prefix` (a plain string prefix, not a folder)
+        exactly once, in no promised order: SeaweedFS lists folder by folder ('a/1' before 'a-b'), and
+        sorting would mean holding millions of keys in memory. Sort the result yourself if you need to.
       - `presigned_url(key, expires)` returns an HTTP(S) URL that downloads the object without
         credentials until `expires` passes, or None when the backend has no URLs (local files).
 
