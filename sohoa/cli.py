@@ -81,6 +81,171 @@ def ocr(
         raise typer.Exit(int(ExitCode.some_files_failed))
 
 
+class _IngestProgress:
+    """Rich progress bar fed by the ingest flow: pages read, files finished."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task(t("ingest.progress"), total=0)
+
+    def pages_planned(self, count: int) -> None:
+        self.progress.update(self.task, total=(self.progress.tasks[0].total or 0) + count)
+
+    def page_done(self) -> None:
+        self.progress.advance(self.task)
+
+    def file_done(self, report) -> None:  # noqa: ANN001
+        if report.reason:
+            self.progress.console.print(t("file.failed", error=report.reason), markup=False, highlight=False)
+
+
+def _quiet_prefect() -> None:
+    import os
+
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of scanner output.")],
+    manifest: Annotated[Path | None, typer.Option("--manifest", help="Registry export (CSV or XLSX).")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit of dossiers first seen in these scans.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel pages (default: all cores).")] = 0,
+    settle: Annotated[float, typer.Option("--settle", help="Seconds a file must stop growing.")] = 2.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Store, read, link, catalogue and index scanner output. Safe to re-run: nothing is done twice."""
+    import json
+
+    _quiet_prefect()
+    from flows.ingest import ingest_flow, set_progress
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        set_progress(_IngestProgress(progress))
+        try:
+            summary = ingest_flow(
+                [str(p) for p in paths],
+                manifest=str(manifest) if manifest else None,
+                unit=unit,
+                jobs=jobs,
+                settle_seconds=settle,
+            )
+        except (SohoaError, FileNotFoundError) as exc:
+            _fail(str(exc), getattr(exc, "exit_code", ExitCode.bad_arguments))
+        finally:
+            set_progress(None)
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        console.print(t("ingest.summary", **summary), markup=False, highlight=False)
+        if summary["pages_pending_index"]:
+            console.print(t("ingest.pending", **summary), markup=False, highlight=False)
+    if summary["quarantined"] or summary["not_stored"]:
+        raise typer.Exit(int(ExitCode.some_files_failed))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Name, dossier code, document number or any phrase.")],
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+    field: Annotated[str | None, typer.Option("--field")] = None,
+    year: Annotated[int | None, typer.Option("--year")] = None,
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search the archive, with or without diacritics; results grouped by dossier, best first."""
+    import json
+
+    from indexing import SearchQuery, open_search_index, result_rows
+
+    settings = load_settings()
+    index = open_search_index(settings.search_url, settings.home)
+    try:
+        result = index.search(
+            SearchQuery(text=query, unit=unit, field=field, year=year, status=status, limit=limit)
+        )
+    except SohoaError as exc:
+        _fail(str(exc), exc.exit_code)
+    finally:
+        index.close()
+    rows = result_rows(result)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    out = Console()
+    out.print(t("search.total", total=result.total), highlight=False)
+    for group in result.groups:
+        best = group.best
+        code = group.dossier_code or f"({t('search.unlinked')} {best.document_id})"
+        snippet = best.snippet.replace("<mark>", "[bold yellow]").replace("</mark>", "[/bold yellow]")
+        out.print(f"[bold]{code}[/bold]  tài liệu/doc {best.document_id} tr./p. {best.page_number}  {best.score:.2f}")
+        out.print(f"   {snippet}", highlight=False)
+
+
+@app.command()
+def report(
+    by: Annotated[str | None, typer.Option("--by", help="unit | field | month")] = None,
+    unit: Annotated[list[str] | None, typer.Option("--unit", help="Only these units.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Digitization rate against target, pages processed, OCR confidence and review backlog."""
+    import json
+
+    from storage.catalog import open_catalog
+    from storage.catalog.report import digitization_report
+
+    if by not in (None, "unit", "field", "month"):
+        _fail(f"--by {by}: phải là unit, field hoặc month / must be unit, field or month", ExitCode.bad_arguments)
+    settings = load_settings()
+    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    try:
+        result = digitization_report(catalog, by=by, units=unit or None)  # type: ignore[arg-type]
+    finally:
+        catalog.close()
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    from sohoa.report_table import render_report
+
+    Console().print(render_report(result))
+
+
+@app.command()
+def reindex(
+    pending: Annotated[bool, typer.Option("--pending", help="Only pages not yet indexed.")] = False,
+) -> None:
+    """Rebuild the search index from the catalogue (or index only pending pages)."""
+    from flows.index_sync import index_pending, rebuild_index
+    from indexing import open_search_index
+    from storage.catalog import open_catalog
+
+    settings = load_settings()
+    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    index = open_search_index(settings.search_url, settings.home)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+            task_id = bar.add_task(t("reindex.progress"), total=None)
+            if pending:
+                result = index_pending(catalog, index, on_chunk=lambda n: bar.advance(task_id, n))
+                if result.error:
+                    _fail(t("ingest.pending", pages_pending_index=result.pending) + f" ({result.error})",
+                          ExitCode.some_files_failed)
+                count = result.indexed
+            else:
+                count = rebuild_index(catalog, index, on_chunk=lambda n: bar.advance(task_id, n))
+    except SohoaError as exc:
+        _fail(str(exc), exc.exit_code)
+    finally:
+        index.close()
+        catalog.close()
+    console.print(t("reindex.done", count=count), markup=False, highlight=False)
+
+
 @app.command()
 def doctor() -> None:
     """Report what is installed and usable: Tesseract and its languages, Poppler, configured services."""

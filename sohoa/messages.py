@@ -12,6 +12,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Done: {files} files, {pages} pages, {failed} failed, {seconds:.1f} s ({rate:.1f} pages/min)",
     ),
     "file.failed": ("Lỗi: {error}", "Error: {error}"),
+    "ingest.progress": ("Đang số hóa", "Digitizing"),
+    "ingest.summary": (
+        "Xong: {files} tệp ({new} mới, {duplicates} trùng, {quarantined} cách ly, {not_stored} chưa lưu), "
+        "{pages} trang, {dossiers_linked} hồ sơ được liên kết, {pages_indexed} trang đã lập chỉ mục, {seconds} giây",
+        "Done: {files} files ({new} new, {duplicates} duplicates, {quarantined} quarantined, {not_stored} not stored), "
+        "{pages} pages, {dossiers_linked} dossiers linked, {pages_indexed} pages indexed, {seconds} s",
+    ),
+    "ingest.pending": (
+        "{pages_pending_index} trang chờ lập chỉ mục (máy tìm kiếm không truy cập được); chạy lại `sohoa reindex --pending`",
+        "{pages_pending_index} pages pending indexing (search unreachable); run `sohoa reindex --pending`",
+    ),
+    "search.total": ("{total} hồ sơ", "{total} dossiers"),
+    "search.unlinked": ("chưa liên kết", "unlinked"),
+    "reindex.progress": ("Đang lập chỉ mục", "Indexing"),
+    "reindex.done": ("Đã lập chỉ mục {count} trang", "Indexed {count} pages"),
     "no.files": ("Không có tệp nào để xử lý", "No files to process"),
     "doctor.ok": ("sẵn sàng", "ready"),
     "doctor.bad": ("có vấn đề", "problem"),

@@ -1,0 +1,58 @@
+"""Find scanner output under the paths a user gives: recursive, skipping hidden and temporary files,
+waiting for files a scanner is still writing."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+# Names scanners, office suites and browsers use while a file is still being written or as lock files.
+TEMPORARY_PREFIXES = (".", "~$", "~")
+TEMPORARY_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".download", ".swp", ".lock")
+
+
+def is_candidate(path: Path) -> bool:
+    name = path.name
+    return not name.startswith(TEMPORARY_PREFIXES) and not name.lower().endswith(TEMPORARY_SUFFIXES)
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under `paths` in a stable order; hidden folders are not entered. Missing paths raise."""
+    for root in paths:
+        root = Path(root)
+        if root.is_file():
+            yield root
+            continue
+        if not root.exists():
+            raise FileNotFoundError(f"{root}: không tìm thấy / not found")
+        for folder, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(folder) / name
+                if is_candidate(path) and path.is_file():
+                    yield path
+
+
+def wait_until_stable(path: Path, *, settle_seconds: float = 2.0, timeout: float = 300.0) -> bool:
+    """True once the file's size and mtime have not changed for `settle_seconds` (a scanner has finished)."""
+    deadline = time.monotonic() + timeout
+    try:
+        last = path.stat()
+    except FileNotFoundError:
+        return False
+    if time.time() - last.st_mtime >= settle_seconds:
+        return True
+    while time.monotonic() < deadline:
+        time.sleep(min(0.5, settle_seconds))
+        try:
+            now = path.stat()
+        except FileNotFoundError:
+            return False
+        if (now.st_size, now.st_mtime_ns) != (last.st_size, last.st_mtime_ns):
+            last = now
+            continue
+        if time.time() - now.st_mtime >= settle_seconds:
+            return True
+    return False

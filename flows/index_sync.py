@@ -1,0 +1,79 @@
+"""Bring the search index up to the catalogue: index pending pages, or rebuild everything (`sohoa reindex`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from indexing import PageDocument, SearchIndex, SearchUnavailableError, page_id
+from ocr.codes import find_document_numbers
+from storage.catalog import Catalog
+from storage.catalog.records import PageForIndex
+
+CHUNK = 500
+
+
+def page_document(row: PageForIndex) -> PageDocument:
+    dossier = row.dossier
+    numbers = set(find_document_numbers(row.page.text))
+    if dossier and dossier.document_number:
+        numbers.add(dossier.document_number)
+    return PageDocument(
+        id=page_id(row.document.id, row.page.page_number),
+        document_id=str(row.document.id),
+        page_number=row.page.page_number,
+        text=row.page.text,
+        dossier_code=dossier.dossier_code if dossier else None,
+        unit=dossier.unit if dossier else None,
+        field=dossier.field if dossier else None,
+        procedure_code=dossier.procedure_code if dossier else None,
+        status=dossier.status if dossier else None,
+        received_date=dossier.received_at.date() if dossier and dossier.received_at else None,
+        applicant=dossier.applicant if dossier else None,
+        document_numbers=tuple(sorted(numbers)),
+        file_name=row.original_name,
+    )
+
+
+def _chunks(rows: Iterable[PageForIndex], size: int) -> Iterator[list[PageForIndex]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+@dataclass
+class SyncResult:
+    indexed: int = 0
+    pending: int = 0
+    error: str | None = None
+
+
+def index_pending(catalog: Catalog, index: SearchIndex, on_chunk: Callable[[int], None] | None = None) -> SyncResult:
+    """Index every page still pending; when the index is unreachable, leave them pending and say so."""
+    result = SyncResult()
+    try:
+        index.ensure()
+        for chunk in _chunks(catalog.pages_pending_index(chunk_size=CHUNK), CHUNK):
+            index.index_pages(page_document(row) for row in chunk)
+            catalog.mark_pages_indexed(row.page.id for row in chunk)
+            result.indexed += len(chunk)
+            if on_chunk:
+                on_chunk(len(chunk))
+    except SearchUnavailableError as exc:
+        result.error = str(exc)
+        result.pending = sum(1 for _ in catalog.pages_pending_index(chunk_size=CHUNK))
+    return result
+
+
+def rebuild_index(catalog: Catalog, index: SearchIndex, on_chunk: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the catalogue into a fresh index swapped in atomically."""
+    def documents() -> Iterator[PageDocument]:
+        for chunk in _chunks(catalog.iter_pages_for_index(chunk_size=CHUNK), CHUNK):
+            yield from (page_document(row) for row in chunk)
+            if on_chunk:
+                on_chunk(len(chunk))
+
+    count = index.rebuild(documents())
+    catalog.mark_pages_indexed(row.page.id for row in catalog.iter_pages_for_index(pending_only=True))
+    return count
