@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# The README's main job: generate a small sample of scanner output, OCR it and show what came out.
+# The README's main job on the embedded defaults: generate a small batch of scanner output (dossiers as PDF,
+# TIFF and JPEG, a mixed stack split by QR receipt sheets, one unlinkable document, a registry export),
+# ingest it, then show the managers' report and one search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1
+export PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 PREFECT_LOGGING_LEVEL=WARNING
 sample="${SAMPLE:-out/sample}"
-rm -rf "$sample" && mkdir -p "$sample"
-echo "== Generating a sample batch of scanned dossiers in $sample/scans"
-.venv/bin/python -m benchmarks.synth sample "$sample/scans"
-echo "== sohoa doctor"
-.venv/bin/sohoa doctor || true
-echo "== sohoa ocr (searchable PDF, text and page report per file in $sample/ocr)"
-mapfile -t scans < <(find "$sample/scans" -type f \( -iname "*.pdf" -o -iname "*.tif*" -o -iname "*.jp*g" -o -iname "*.png" \) | sort)
-.venv/bin/sohoa ocr "${scans[@]}" --out "$sample/ocr" || true
-ls -la "$sample/ocr"
+export SOHOA_HOME="${SOHOA_HOME:-$PWD/out/demo-home}"
+sohoa=.venv/bin/sohoa
+rm -rf "$sample" "$SOHOA_HOME" && mkdir -p "$sample"
+echo "== 1. Generating sample scanner output in $sample/scans"
+.venv/bin/python -m benchmarks.synth sample "$sample"
+echo "== 2. sohoa doctor"
+$sohoa doctor
+echo "== 3. sohoa ingest $sample/scans --manifest $sample/registry.csv"
+$sohoa ingest "$sample/scans" --manifest "$sample/registry.csv" --settle 0
+echo "== 4. sohoa ingest again: nothing is done twice"
+$sohoa ingest "$sample/scans" --settle 0
+echo "== 5. sohoa report --by unit"
+$sohoa report --by unit
+echo "== 6. sohoa search 'quyet dinh cap giay chung nhan' (typed without diacritics)"
+$sohoa search "quyet dinh cap giay chung nhan" --limit 3
+echo
+echo "Data is in $SOHOA_HOME (catalogue, objects, search index). Try: SOHOA_HOME=$SOHOA_HOME $sohoa search 'tên người'"

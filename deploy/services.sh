@@ -6,18 +6,23 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 export SOHOA_CACHE="${SOHOA_CACHE:-$HOME/.cache/sohoa}"
 env_file="$SOHOA_CACHE/run/services.env"
-all=(postgres seaweedfs minio elasticsearch prefect)
+all=(postgres seaweedfs minio elasticsearch elasticsearch-cluster prefect)
 cmd="${1:-}"; shift || true
 services=("$@"); [ ${#services[@]} -gt 0 ] || services=("${all[@]}")
 mkdir -p "$SOHOA_CACHE/run"
+
+# `elasticsearch-cluster` is the three-node cluster of deploy/elasticsearch.sh (start-cluster / stop-cluster).
+script_of() { case "$1" in elasticsearch-cluster) echo "$here/elasticsearch.sh";; *) echo "$here/$1.sh";; esac; }
+verb_of() { case "$1" in elasticsearch-cluster) echo "$2-cluster";; *) echo "$2";; esac; }
 case "$cmd" in
   up)
     : > "$env_file.new"
     for s in "${services[@]}"; do
-      [ -x "$here/$s.sh" ] || continue
+      script="$(script_of "$s")"
+      [ -x "$script" ] || continue
       echo "== starting $s" >&2
       start=$(date +%s)
-      if ! "$here/$s.sh" start >> "$env_file.new"; then
+      if ! "$script" "$(verb_of "$s" start)" >> "$env_file.new"; then
         echo "services: $s failed to start" >&2
         exit 1
       fi
@@ -30,7 +35,8 @@ case "$cmd" in
     ;;
   down)
     for s in "${services[@]}"; do
-      [ -x "$here/$s.sh" ] && "$here/$s.sh" stop >&2 || true
+      script="$(script_of "$s")"
+      [ -x "$script" ] && "$script" "$(verb_of "$s" stop)" >&2 || true
     done
     ;;
   env)
