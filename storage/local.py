@@ -60,7 +60,7 @@ class LocalObjectStore:
         validate_key(key)
         source = Path(path)
         try:
-            stream = open(source, "rb")
+            stream = open(source, "rb")  # noqa: SIM115 - only the open itself is user input to report
         except OSError as error:
             raise InputFileError(source, f"cannot read: {error.strerror or error}") from error
         with stream:
@@ -70,7 +70,9 @@ class LocalObjectStore:
         validate_key(key)
         return self._put_stream(key, _BytesChunks(data), content_type)
 
-    def _put_stream(self, key: str, stream: BinaryIO | _BytesChunks, content_type: str | None) -> StoredObject:
+    def _put_stream(
+        self, key: str, stream: BinaryIO | _BytesChunks, content_type: str | None
+    ) -> StoredObject:
         content_type = content_type or guess_content_type(key)
         existing = self.stat(key)
         if existing is not None:
@@ -115,7 +117,9 @@ class LocalObjectStore:
         _make_parents(meta, stored.key)
         fd, temp_name = tempfile.mkstemp(dir=self._tmp, suffix=".meta")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"size": stored.size, "sha256": stored.sha256, "content_type": stored.content_type}, out)
+            json.dump(
+                {"size": stored.size, "sha256": stored.sha256, "content_type": stored.content_type}, out
+            )
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp_name, meta)
@@ -130,7 +134,7 @@ class LocalObjectStore:
     def open_stream(self, key: str) -> Iterator[BinaryIO]:
         validate_key(key)
         try:
-            stream = open(self._object_path(key), "rb")
+            stream = open(self._object_path(key), "rb")  # noqa: SIM115 - closed by the `with` below
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise ObjectNotFoundError(key, self.url) from None
         with stream:
@@ -142,7 +146,9 @@ class LocalObjectStore:
             sha256 = write_atomically(stream, Path(dest))
         if stored.sha256 is not None and stored.sha256 != sha256:
             Path(dest).unlink(missing_ok=True)
-            raise ObjectCorruptError(f"{self.url}: object {key!r} has sha256 {sha256}, recorded {stored.sha256}")
+            raise ObjectCorruptError(
+                f"{self.url}: object {key!r} has sha256 {sha256}, recorded {stored.sha256}"
+            )
         return StoredObject(key, stored.size, sha256, stored.content_type)
 
     def exists(self, key: str) -> bool:

@@ -135,7 +135,9 @@ def original_key(sha256: str, suffix: str = "") -> str:
     """Key of an original scan: `originals/ab/cd/<sha256><suffix>`, e.g. suffix '.pdf' (see `safe_suffix`)."""
     _check_sha256(sha256)
     if suffix and not _SUFFIX.fullmatch(suffix):
-        raise InvalidKeyError(suffix, "suffix must look like '.pdf' (lower-case ASCII, at most 10 characters)")
+        raise InvalidKeyError(
+            suffix, "suffix must look like '.pdf' (lower-case ASCII, at most 10 characters)"
+        )
     return f"originals/{sha256[:2]}/{sha256[2:4]}/{sha256}{suffix}"
 
 
@@ -175,9 +177,7 @@ def open_object_store(url: str) -> ObjectStore:
         from storage.s3 import S3ObjectStore
 
         return S3ObjectStore.from_url(url)
-    raise InvalidStorageUrlError(
-        f"storage URL must start with file:// or s3://, got {redact_url(url)!r}"
-    )
+    raise InvalidStorageUrlError(f"storage URL must start with file:// or s3://, got {redact_url(url)!r}")
 
 
 def redact_url(url: str) -> str:

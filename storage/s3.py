@@ -78,7 +78,12 @@ class S3ObjectStore:
         )
         # The region is given so that presigning needs no round trip to ask the server for it.
         self._client = Minio(
-            endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region, http_client=http
+            endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=secure,
+            region=region,
+            http_client=http,
         )
         self._bucket_ready = False
 
@@ -92,7 +97,9 @@ class S3ObjectStore:
         except ValueError:
             raise InvalidStorageUrlError(f"S3 storage URL has a bad port: {safe!r}") from None
         if not parts.hostname or parts.username is None or parts.password is None:
-            raise InvalidStorageUrlError(f"S3 storage URL must be s3://ACCESS:SECRET@host:port/bucket, got {safe!r}")
+            raise InvalidStorageUrlError(
+                f"S3 storage URL must be s3://ACCESS:SECRET@host:port/bucket, got {safe!r}"
+            )
         bucket = parts.path.strip("/")
         if not _valid_bucket(bucket):
             raise InvalidStorageUrlError(
@@ -140,8 +147,12 @@ class S3ObjectStore:
         content_type = content_type or guess_content_type(key)
         with self._translate(key):
             self._client.fput_object(
-                self.bucket, key, str(source), content_type=content_type,
-                metadata={SHA256_META: sha256}, num_parallel_uploads=_PARALLEL_PARTS,
+                self.bucket,
+                key,
+                str(source),
+                content_type=content_type,
+                metadata={SHA256_META: sha256},
+                num_parallel_uploads=_PARALLEL_PARTS,
             )
         return StoredObject(key, size, sha256, content_type)
 
@@ -154,8 +165,13 @@ class S3ObjectStore:
         content_type = content_type or guess_content_type(key)
         with self._translate(key):
             self._client.put_object(
-                self.bucket, key, io.BytesIO(data), len(data), content_type=content_type,
-                metadata={SHA256_META: sha256}, num_parallel_uploads=_PARALLEL_PARTS,
+                self.bucket,
+                key,
+                io.BytesIO(data),
+                len(data),
+                content_type=content_type,
+                metadata={SHA256_META: sha256},
+                num_parallel_uploads=_PARALLEL_PARTS,
             )
         return StoredObject(key, len(data), sha256, content_type)
 
@@ -203,7 +219,9 @@ class S3ObjectStore:
             sha256 = write_atomically(stream, Path(dest))
         if stored.sha256 is not None and stored.sha256 != sha256:
             Path(dest).unlink(missing_ok=True)
-            raise ObjectCorruptError(f"{self.url}: object {key!r} has sha256 {sha256}, recorded {stored.sha256}")
+            raise ObjectCorruptError(
+                f"{self.url}: object {key!r} has sha256 {sha256}, recorded {stored.sha256}"
+            )
         return StoredObject(key, stored.size, sha256, stored.content_type)
 
     def exists(self, key: str) -> bool:
@@ -260,7 +278,9 @@ class S3ObjectStore:
             if error.code in _NOT_FOUND:
                 raise ObjectNotFoundError(key, self.url) from None
             if error.code in _ACCESS:
-                raise StorageAccessError(f"{self.url}: access refused ({error.code}): {error.message}") from None
+                raise StorageAccessError(
+                    f"{self.url}: access refused ({error.code}): {error.message}"
+                ) from None
             if error.code in _BUSY:
                 raise StorageUnavailableError(f"{self.url}: server busy ({error.code})") from error
             if error.code == "NoSuchBucket":
@@ -269,7 +289,9 @@ class S3ObjectStore:
         except (ServerError, InvalidResponseError) as error:
             raise StorageUnavailableError(f"{self.url}: server error on {key!r}: {error}") from error
         except (urllib3.exceptions.HTTPError, OSError) as error:
-            raise StorageUnavailableError(f"{self.url}: cannot reach {self.endpoint}: {_reason(error)}") from error
+            raise StorageUnavailableError(
+                f"{self.url}: cannot reach {self.endpoint}: {_reason(error)}"
+            ) from error
 
 
 class _ResponseReader(io.RawIOBase):

@@ -33,16 +33,25 @@ def server_store(name: str, server_urls: dict[str, str]) -> ObjectStore:
     return open_object_store(server_urls[name])
 
 
-@pytest.fixture(params=["local", pytest.param("minio", marks=pytest.mark.minio),
-                        pytest.param("seaweedfs", marks=pytest.mark.seaweedfs)])
+@pytest.fixture(
+    params=[
+        "local",
+        pytest.param("minio", marks=pytest.mark.minio),
+        pytest.param("seaweedfs", marks=pytest.mark.seaweedfs),
+    ]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path, server_urls: dict[str, str]) -> ObjectStore:
     if request.param == "local":
         return LocalObjectStore(tmp_path / "objects-root")
     return server_store(request.param, server_urls)
 
 
-@pytest.fixture(params=[pytest.param("minio", marks=pytest.mark.minio),
-                        pytest.param("seaweedfs", marks=pytest.mark.seaweedfs)])
+@pytest.fixture(
+    params=[
+        pytest.param("minio", marks=pytest.mark.minio),
+        pytest.param("seaweedfs", marks=pytest.mark.seaweedfs),
+    ]
+)
 def s3_url(request: pytest.FixtureRequest) -> str:
     """The URL printed by deploy/<server>.sh start (its own bucket)."""
     return service_url(SERVERS[request.param])
@@ -52,5 +61,3 @@ def s3_url(request: pytest.FixtureRequest) -> str:
 def ns() -> str:
     """A key prefix no other test (or earlier run) uses."""
     return f"test/{uuid.uuid4().hex}"
-
-

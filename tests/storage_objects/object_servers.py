@@ -25,7 +25,10 @@ def with_bucket(url: str, bucket: str) -> str:
 def raw_client(url: str) -> Minio:
     parts = urlsplit(url)
     return Minio(
-        parts.netloc.rsplit("@", 1)[1], parts.username, parts.password, secure="secure=false" not in parts.query
+        parts.netloc.rsplit("@", 1)[1],
+        parts.username,
+        parts.password,
+        secure="secure=false" not in parts.query,
     )
 
 
@@ -78,11 +81,18 @@ class PrivateServer:
 
     def start(self) -> str:
         done = subprocess.run(
-            ["bash", str(self.script), "start"], env=self.env, capture_output=True, text=True, timeout=180
+            ["bash", str(self.script), "start"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
         )
         assert done.returncode == 0, f"{self.script} start failed:\n{done.stderr}"
         settings = dict(line.split("=", 1) for line in done.stdout.splitlines())
         return settings[f"SOHOA_TEST_{self.name.upper()}_URL"]
 
     def stop(self) -> None:
-        subprocess.run(["bash", str(self.script), "stop"], env=self.env, capture_output=True, timeout=60, check=True)
+        subprocess.run(
+            ["bash", str(self.script), "stop"], env=self.env, capture_output=True, timeout=60, check=True
+        )

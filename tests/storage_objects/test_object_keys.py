@@ -8,7 +8,14 @@ import pytest
 
 from storage.errors import InvalidKeyError, InvalidStorageUrlError
 from storage.local import LocalObjectStore
-from storage.objects import derived_key, open_object_store, original_key, redact_url, safe_suffix, validate_key
+from storage.objects import (
+    derived_key,
+    open_object_store,
+    original_key,
+    redact_url,
+    safe_suffix,
+    validate_key,
+)
 from storage.s3 import S3ObjectStore
 
 DIGEST = "ab" + "cd" + "0123456789abcdef" * 3 + "0123456789ab"

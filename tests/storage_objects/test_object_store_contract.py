@@ -42,15 +42,16 @@ def test_content_type_is_guessed_from_the_key(store: ObjectStore, ns: str) -> No
     assert store.put_bytes(f"{ns}/blob", b"\x00\x01").content_type == "application/octet-stream"
 
 
-def test_missing_key_is_absent_not_an_error_for_exists_and_stat(store: ObjectStore, ns: str, tmp_path: Path) -> None:
+def test_missing_key_is_absent_not_an_error_for_exists_and_stat(
+    store: ObjectStore, ns: str, tmp_path: Path
+) -> None:
     key = f"{ns}/never-stored.pdf"
     assert not store.exists(key)
     assert store.stat(key) is None
     with pytest.raises(ObjectNotFoundError, match="never-stored"):
         store.get_bytes(key)
-    with pytest.raises(ObjectNotFoundError):
-        with store.open_stream(key):
-            pass
+    with pytest.raises(ObjectNotFoundError), store.open_stream(key):
+        pass
     with pytest.raises(ObjectNotFoundError):
         store.download(key, tmp_path / "out.pdf")
     assert not (tmp_path / "out.pdf").exists()
@@ -81,7 +82,9 @@ def test_put_is_idempotent(store: ObjectStore, ns: str, tmp_path: Path) -> None:
     assert list(store.list(ns)) == [f"{ns}/page-0001.png"]
 
 
-def test_different_bytes_under_a_key_conflict_and_change_nothing(store: ObjectStore, ns: str, tmp_path: Path) -> None:
+def test_different_bytes_under_a_key_conflict_and_change_nothing(
+    store: ObjectStore, ns: str, tmp_path: Path
+) -> None:
     store.put_bytes(f"{ns}/doc.pdf", b"first version")
     with pytest.raises(ObjectConflictError) as caught:
         store.put_bytes(f"{ns}/doc.pdf", b"second version")
@@ -144,7 +147,13 @@ def test_listing_is_by_plain_prefix_each_key_once(store: ObjectStore, ns: str) -
 
     # sorted() on both sides: order is not promised, but a key listed twice would still show
     assert sorted(store.list(f"{ns}/")) == sorted(keys)
-    assert sorted(store.list(f"{ns}/a")) == [f"{ns}/a-b", f"{ns}/a.c", f"{ns}/a/1", f"{ns}/a/2", f"{ns}/a/deeper/x"]
+    assert sorted(store.list(f"{ns}/a")) == [
+        f"{ns}/a-b",
+        f"{ns}/a.c",
+        f"{ns}/a/1",
+        f"{ns}/a/2",
+        f"{ns}/a/deeper/x",
+    ]
     assert sorted(store.list(f"{ns}/a/")) == [f"{ns}/a/1", f"{ns}/a/2", f"{ns}/a/deeper/x"]
     assert sorted(store.list(f"{ns}/a/d")) == [f"{ns}/a/deeper/x"]
     assert list(store.list(f"{ns}/zzz")) == []
@@ -168,8 +177,21 @@ def test_presigned_url_downloads_over_http_without_credentials(store: ObjectStor
 
 
 BAD_KEYS = [
-    "", "/etc/passwd", "../escape", "a/../../b", "a//b", "a/./b", "trailing/", ".", "..",
-    "with space.pdf", "tài-liệu.pdf", "a\\b", "line\nbreak", "semi;colon", "x" * 600,
+    "",
+    "/etc/passwd",
+    "../escape",
+    "a/../../b",
+    "a//b",
+    "a/./b",
+    "trailing/",
+    ".",
+    "..",
+    "with space.pdf",
+    "tài-liệu.pdf",
+    "a\\b",
+    "line\nbreak",
+    "semi;colon",
+    "x" * 600,
 ]
 
 
@@ -209,9 +231,7 @@ USER_FILE_NAMES = [
 ]
 
 
-def test_user_file_names_are_stored_under_content_addressed_keys(
-    store: ObjectStore, tmp_path: Path
-) -> None:
+def test_user_file_names_are_stored_under_content_addressed_keys(store: ObjectStore, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     content = os.urandom(2000)

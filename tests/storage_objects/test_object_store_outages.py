@@ -13,7 +13,6 @@ import pytest
 from storage.errors import InvalidKeyError, StorageAccessError, StorageUnavailableError
 from storage.objects import ObjectStore, open_object_store
 from storage.s3 import S3ObjectStore
-
 from tests.conftest import service_url
 from tests.storage_objects.object_servers import SERVERS, PrivateServer, free_port, with_bucket
 
@@ -41,6 +40,7 @@ def test_a_closed_port_raises_storage_unavailable_for_every_operation(tmp_path: 
     for name, call in every_operation(store, tmp_path).items():
         with pytest.raises(StorageUnavailableError, match="cannot reach"):
             call()
+            pytest.fail(f"{name} did not notice the server is down")
     # bad input is still reported as bad input, not as an outage
     with pytest.raises(InvalidKeyError):
         store.stat("../x")
@@ -62,8 +62,12 @@ def test_wrong_secret_is_an_access_error_not_an_outage(s3_url: str) -> None:
     assert "not-the-secret" not in str(caught.value)
 
 
-@pytest.fixture(params=[pytest.param("minio", marks=pytest.mark.minio),
-                        pytest.param("seaweedfs", marks=pytest.mark.seaweedfs)])
+@pytest.fixture(
+    params=[
+        pytest.param("minio", marks=pytest.mark.minio),
+        pytest.param("seaweedfs", marks=pytest.mark.seaweedfs),
+    ]
+)
 def private_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PrivateServer]:
     """A private instance (own ports, own data) of a provisioned server, stopped whatever happens."""
     service_url(SERVERS[request.param])  # the service was provisioned, so its binary is installed
@@ -87,6 +91,7 @@ def test_a_server_stopped_for_real_is_unavailable_then_works_again(
     for name, call in every_operation(store, tmp_path).items():
         with pytest.raises(StorageUnavailableError):
             call()
+            pytest.fail(f"{name} did not notice the server is down")
 
     private_server.start()
     assert store.get_bytes(before.key) == b"%PDF before the outage"
