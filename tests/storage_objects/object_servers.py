@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import urllib3
 from minio import Minio
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,12 +25,17 @@ def with_bucket(url: str, bucket: str) -> str:
 
 
 def raw_client(url: str) -> Minio:
+    """A plain minio client for clean-up, failing fast like the store so a dead server cannot hang teardown."""
     parts = urlsplit(url)
     return Minio(
         parts.netloc.rsplit("@", 1)[1],
         parts.username,
         parts.password,
         secure="secure=false" not in parts.query,
+        region="us-east-1",
+        http_client=urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=3, read=30), retries=urllib3.Retry(total=1)
+        ),
     )
 
 
@@ -89,7 +96,11 @@ class PrivateServer:
             check=False,
         )
         assert done.returncode == 0, f"{self.script} start failed:\n{done.stderr}"
-        settings = dict(line.split("=", 1) for line in done.stdout.splitlines())
+        lines = done.stdout.splitlines()
+        assert lines and all(re.fullmatch(r"[A-Z][A-Z0-9_]*=\S+", line) for line in lines), (
+            f"{self.script} start must print only KEY=VALUE lines on stdout, printed:\n{done.stdout}"
+        )
+        settings = dict(line.split("=", 1) for line in lines)
         return settings[f"SOHOA_TEST_{self.name.upper()}_URL"]
 
     def stop(self) -> None:

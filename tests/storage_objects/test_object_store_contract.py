@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 import tracemalloc
 import unicodedata
 import urllib.error
@@ -173,6 +174,17 @@ def test_presigned_url_downloads_over_http_without_credentials(store: ObjectStor
     tampered = re.sub(r"X-Amz-Signature=[0-9a-f]+", "X-Amz-Signature=" + "0" * 64, url)
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(tampered, timeout=10)
+    assert refused.value.code == 403
+
+
+def test_presigned_url_stops_working_once_expired(store: ObjectStore, ns: str) -> None:
+    store.put_bytes(f"{ns}/short-lived.txt", b"personal data")
+    url = store.presigned_url(f"{ns}/short-lived.txt", timedelta(seconds=1))
+    if url is None:
+        return
+    time.sleep(2.1)  # S3 checks expiry to the second; no shorter lifetime can be signed
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=10)
     assert refused.value.code == 403
 
 
