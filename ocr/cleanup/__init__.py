@@ -2,7 +2,7 @@
 
 `clean_page` is the whole stage, in this order (each step a pure function in its own module):
 resample to 300 dpi -> colour ink out -> flatten illumination -> orientation -> deskew -> binarize ->
-border, punch-hole and speckle removal -> blank check.
+border, punch-hole, form-leader and speckle removal -> blank check.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class CleanupOptions:
     remove_border: bool = True
     remove_punch_holes: bool = True
     remove_speckle: bool = True
+    remove_leaders: bool = True  # dotted form leaders are layout, and Tesseract reads them as garbage
 
 
 def clean_page(page: PageImage, options: CleanupOptions | None = None) -> CleanedPage:
@@ -102,11 +103,11 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
 
     binary, method = binarize(gray, opts.binarization, dpi)
     lap("binarize")
-    binary, tidy_flags = _tidy(binary, dpi, opts)
+    binary, tidy_flags, kept = _tidy(binary, dpi, opts)
     flags += tidy_flags
     lap("borders")
 
-    blank = is_blank(binary, dpi, gray)
+    blank = is_blank(binary, dpi, gray, kept)
     if blank:
         flags.append("blank")
     lap("blank")
@@ -123,14 +124,17 @@ def rebinarize(cleaned: CleanedPage, method: Method) -> np.ndarray:
         raise ValueError("this page was not produced by clean_page: its normalised gray image is missing")
     opts = cleaned.details.get("options") or CleanupOptions()
     binary, _ = binarize(gray, method, cleaned.dpi)
-    binary, _ = _tidy(binary, cleaned.dpi, opts)
+    binary, _, _ = _tidy(binary, cleaned.dpi, opts)
     return binary
 
 
-def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions) -> tuple[np.ndarray, list[str]]:
-    binary, found = tidy(binary, dpi, opts.remove_border, opts.remove_punch_holes, opts.remove_speckle)
-    names = {"border": "border-cropped", "punch-holes": "punch-holes-removed", "speckle": "despeckled"}
-    return binary, [names[kind] for kind, count in found.items() if count]
+def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The tidied binary, its flags, and the stats of the ink components left (for the blank check)."""
+    binary, found, kept = tidy(binary, dpi, opts.remove_border, opts.remove_punch_holes, opts.remove_speckle,
+                               opts.remove_leaders)
+    names = {"border": "border-cropped", "punch-holes": "punch-holes-removed", "speckle": "despeckled",
+             "leaders": "leaders-removed"}
+    return binary, [names[kind] for kind, count in found.items() if count], kept
 
 
 def _check(page: PageImage) -> np.ndarray:
