@@ -146,7 +146,7 @@ def run_ocrmypdf(pages: list[SyntheticPage], files: list[Path], work: Path, jobs
     if sidecar.exists():
         parts = sidecar.read_text(encoding="utf-8").split("\f")
         texts = [parts[i] if i < len(parts) else None for i in range(len(pages))]
-    shown = " ".join([str(exe), *cmd[1:-3], "--sidecar", "out.txt", "in.pdf", "out.pdf"])
+    shown = " ".join([str(exe), *cmd[1:-4], "--sidecar", "out.txt", "in.pdf", "out.pdf"])
     return Run("ocrmypdf", texts, seconds, shown, _first_line([str(exe), "--version"]), errors)
 
 
