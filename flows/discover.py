@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Names scanners, office suites and browsers use while a file is still being written or as lock files.
@@ -18,21 +19,32 @@ def is_candidate(path: Path) -> bool:
     return not name.startswith(TEMPORARY_PREFIXES) and not name.lower().endswith(TEMPORARY_SUFFIXES)
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under `paths` in a stable order; hidden folders are not entered. Missing paths raise."""
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # hidden or temporary: reported, never silently dropped
+
+
+def discover(paths: Iterable[Path]) -> Discovery:
+    """Files under `paths` in a stable order; hidden and temporary ones set aside. Missing paths raise."""
+    found = Discovery()
     for root in paths:
         root = Path(root)
         if root.is_file():
-            yield root
+            found.files.append(root)
             continue
         if not root.exists():
             raise FileNotFoundError(f"{root}: không tìm thấy / not found")
         for folder, dirnames, filenames in os.walk(root):
+            hidden = sorted(d for d in dirnames if d.startswith("."))
+            found.skipped += [Path(folder) / d for d in hidden]
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 path = Path(folder) / name
-                if is_candidate(path) and path.is_file():
-                    yield path
+                if not path.is_file():
+                    continue
+                (found.files if is_candidate(path) else found.skipped).append(path)
+    return found
 
 
 def wait_until_stable(path: Path, *, settle_seconds: float = 2.0, timeout: float = 300.0) -> bool:

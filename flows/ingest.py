@@ -80,6 +80,7 @@ class IngestSummary:
     seconds: float
     index: SyncResult
     registry: dict[str, int] | None = None
+    skipped: list[str] = field(default_factory=list)
 
     def count(self, *statuses: str) -> int:
         return sum(1 for f in self.files if f.status in statuses)
@@ -105,6 +106,7 @@ class IngestSummary:
             "pages_indexed": self.index.indexed,
             "pages_pending_index": self.index.pending,
             "seconds": round(self.seconds, 1),
+            "skipped": self.skipped,
             "failures": [{"path": f.path, "status": f.status, "reason": f.reason} for f in self.files if f.reason],
         }
 
@@ -299,7 +301,10 @@ def run_ingest(
             registry = {"inserted": imported.inserted, "updated": imported.updated, "errors": len(imported.errors)}
             for line in imported.error_lines():
                 get_run_logger().warning(line)
-        files = list(discover(paths))
+        found = discover(paths)
+        files = found.files
+        for skipped in found.skipped:
+            get_run_logger().warning("bỏ qua tệp ẩn/tạm / skipped hidden or temporary file: %s", skipped)
         batch = backends.catalog.start_batch(batch_key([str(p) for p in paths]), source=", ".join(map(str, paths)), unit=unit)
         workers = jobs or multiprocessing.cpu_count()
         with ProcessPoolExecutor(
@@ -308,7 +313,9 @@ def run_ingest(
             ctx = FileContext(backends, pool, OcrOptions(), batch.id, unit, RetryPolicy.from_env(), settle_seconds)
             reports = _ingest_files(files, ctx, workers)
         sync = index_pending(backends.catalog, backends.index)
-        summary = IngestSummary(batch.id, reports, time.perf_counter() - started, sync, registry)
+        summary = IngestSummary(
+            batch.id, reports, time.perf_counter() - started, sync, registry, [str(p) for p in found.skipped]
+        )
         backends.catalog.finish_batch(
             batch.id,
             BatchCounts(

@@ -142,6 +142,9 @@ def ingest(
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         console.print(t("ingest.summary", **summary), markup=False, highlight=False)
+        if summary["skipped"]:
+            names = ", ".join(Path(p).name for p in summary["skipped"][:5])
+            console.print(t("ingest.skipped", count=len(summary["skipped"]), names=names), markup=False, highlight=False)
         if summary["pages_pending_index"]:
             console.print(t("ingest.pending", **summary), markup=False, highlight=False)
     if summary["quarantined"] or summary["not_stored"]:

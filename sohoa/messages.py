@@ -23,6 +23,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{pages_pending_index} trang chờ lập chỉ mục (máy tìm kiếm không truy cập được); chạy lại `sohoa reindex --pending`",
         "{pages_pending_index} pages pending indexing (search unreachable); run `sohoa reindex --pending`",
     ),
+    "ingest.skipped": (
+        "Bỏ qua {count} tệp ẩn hoặc tạm (tên bắt đầu bằng '.' hoặc '~', đuôi .tmp/.part): {names}",
+        "Skipped {count} hidden or temporary files (names starting with '.' or '~', .tmp/.part): {names}",
+    ),
     "search.total": ("{total} hồ sơ", "{total} dossiers"),
     "search.unlinked": ("chưa liên kết", "unlinked"),
     "reindex.progress": ("Đang lập chỉ mục", "Indexing"),
