@@ -263,5 +263,17 @@ def doctor() -> None:
         raise typer.Exit(int(ExitCode.missing_dependency))
 
 
+def _register_web_commands() -> None:
+    """`sohoa serve` and `sohoa user ...` live with the web application (web/commands.py)."""
+    try:
+        from web.commands import register
+    except ImportError:
+        return
+    register(app)
+
+
+_register_web_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
