@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from storage.catalog.accounts import AccountsMixin
 from storage.catalog.core import DEFAULT_TARGET
 from storage.catalog.database import create_catalog_engine, upgrade
 from storage.catalog.documents import DocumentsMixin
@@ -15,7 +16,7 @@ from storage.catalog.targets import TargetsMixin
 DEFAULT_URL_NAME = "catalog.db"
 
 
-class Catalog(FilesMixin, DocumentsMixin, PagesMixin, ReviewMixin, TargetsMixin):
+class Catalog(FilesMixin, DocumentsMixin, PagesMixin, ReviewMixin, TargetsMixin, AccountsMixin):
     """Every repository call is its own transaction and safe to repeat after a crash."""
 
 
