@@ -143,15 +143,21 @@ class SearchIndex(Protocol):
 
 
 def open_search_index(url: str, home: Path) -> SearchIndex:
-    """"embedded" -> SQLite FTS5 files under `home`/search; "http(s)://host:port" -> Elasticsearch."""
+    """"embedded" -> SQLite FTS5 files under `home`/search; "http(s)://host:port[/alias]" -> Elasticsearch."""
     if url.strip() in ("", "embedded"):
         from indexing.embedded import EmbeddedSearchIndex
 
         return EmbeddedSearchIndex(Path(home) / "search")
     if url.startswith(("http://", "https://")):
+        from urllib.parse import urlsplit
+
         from indexing.elastic import ElasticSearchIndex
 
-        return ElasticSearchIndex(url)
+        # http://host:9200/<alias> names the alias, so several archives (or test runs) can share one cluster.
+        parts = urlsplit(url)
+        alias = parts.path.strip("/")
+        base = parts._replace(path="", query="", fragment="").geturl()
+        return ElasticSearchIndex(base, alias=alias) if alias else ElasticSearchIndex(base)
     raise ValueError(f"unsupported search url {url!r}: use 'embedded' or http://host:port")
 
 
