@@ -1,0 +1,1 @@
+"""The web application (FastAPI, server-rendered pages): search, dossier viewer, upload, review, dashboard, admin."""

@@ -1,0 +1,95 @@
+"""Who may do what: roles, the units a user sees, and the 404 for anything outside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import HTTPException
+
+from storage.catalog import Catalog, Document, Dossier
+from storage.catalog.accounts import Account
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "officer": frozenset({"search", "view", "download"}),
+    "archive_staff": frozenset({"search", "view", "download", "upload", "review"}),
+    "manager": frozenset({"search", "view", "download", "dashboard"}),
+    "admin": frozenset({"search", "view", "download", "upload", "review", "dashboard", "admin"}),
+}
+
+
+@dataclass(frozen=True)
+class User:
+    """The logged-in account and its session's CSRF token."""
+
+    account: Account
+    csrf_token: str
+
+    @property
+    def name(self) -> str:
+        return self.account.username
+
+    @property
+    def role(self) -> str:
+        return self.account.role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.account.role == "admin"
+
+    @property
+    def allowed_units(self) -> list[str] | None:
+        """None means every unit (admin only); everyone else sees exactly their units, maybe none."""
+        return None if self.is_admin else list(self.account.units)
+
+    def can(self, permission: str) -> bool:
+        return permission in ROLE_PERMISSIONS.get(self.account.role, frozenset())
+
+    def sees_unit(self, unit: str | None) -> bool:
+        return self.is_admin or (unit is not None and unit in self.account.units)
+
+
+class NotVisible(HTTPException):
+    """Another unit's dossier looks exactly like a missing one: 404, so codes cannot be probed."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=404, detail="not found")
+
+
+def require(user: User, permission: str) -> None:
+    if not user.can(permission):
+        raise HTTPException(status_code=403, detail="forbidden")
+
+
+def visible_dossier(catalog: Catalog, user: User, dossier_code: str) -> Dossier:
+    dossier = catalog.get_dossier(dossier_code)
+    if dossier is None or not user.sees_unit(dossier.unit):
+        raise NotVisible()
+    return dossier
+
+
+def document_unit(catalog: Catalog, document: Document) -> str | None:
+    """A document's unit is its dossier's or, while unlinked, the unit of the batch it came in with."""
+    if document.dossier_code:
+        dossier = catalog.get_dossier(document.dossier_code)
+        return dossier.unit if dossier else None
+    source = catalog.get_source_file(document.source_file_id)
+    if source.batch_id is None:
+        return None
+    return catalog.get_batch(source.batch_id).unit
+
+
+def visible_document(catalog: Catalog, user: User, document_id: int) -> Document:
+    from storage.catalog import NotFoundError
+
+    try:
+        document = catalog.get_document(document_id)
+    except NotFoundError:
+        raise NotVisible() from None
+    if user.is_admin:
+        return document
+    # Unlinked documents are shown only to those who can fix them (review), in the batch's unit.
+    if document.dossier_code is None and not user.can("review"):
+        raise NotVisible()
+    if not user.sees_unit(document_unit(catalog, document)):
+        raise NotVisible()
+    return document

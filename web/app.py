@@ -1,0 +1,123 @@
+"""The FastAPI application: pages, the JSON API under /api, static files, error pages, security headers."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sohoa.config import Settings, load_settings
+from web.auth import AuthConfig, LoginRequired
+from web.deps import optional_user
+from web.services import Services
+from web.templating import render
+
+STATIC = Path(__file__).parent / "static"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # Everything is served from here; inline styles only for progress bars and word boxes.
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    ),
+}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    auth: AuthConfig | None = None,
+    start_upload_worker: bool = True,
+) -> FastAPI:
+    settings = settings or load_settings()
+    services = Services.open(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        yield
+        app.state.uploads.stop()
+        services.close()
+
+    app = FastAPI(
+        title="sohoa",
+        version="0.1.0",
+        description="Kho hồ sơ số hóa / digitized dossier archive — JSON API. Log in at /login (or POST "
+        "/api/session); state-changing calls need the X-CSRF-Token header from /api/me.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.services = services
+    app.state.auth_config = auth or AuthConfig()
+    from web.uploads import UploadQueue
+
+    app.state.uploads = UploadQueue(settings, start=start_upload_worker)
+    _add_handlers(app)
+    from web import (
+        api,
+        pages_admin,
+        pages_auth,
+        pages_dashboard,
+        pages_dossier,
+        pages_review,
+        pages_search,
+        pages_upload,
+    )
+
+    for module in (
+        pages_auth,
+        pages_search,
+        pages_dossier,
+        pages_upload,
+        pages_review,
+        pages_dashboard,
+        pages_admin,
+        api,
+    ):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    return app
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
+        "accept", "text/html"
+    )
+
+
+def _add_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.url.path.startswith("/search/results"):
+            return JSONResponse({"detail": "login required"}, status_code=401)
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not _wants_html(request) or exc.status_code not in (403, 404):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
+            )
+        key = (
+            "csrf.failed"
+            if exc.detail == "csrf"
+            else ("error.not_found" if exc.status_code == 404 else "error.forbidden")
+        )
+        return render(request, "error.html", optional_user(request), exc.status_code, message=key)
