@@ -44,37 +44,43 @@ def program_checks() -> list[Check]:
     return checks
 
 
-def service_checks(settings: Settings) -> list[Check]:
-    checks: list[Check] = []
-    try:
-        from storage.catalog import open_catalog
+def _ping_catalog(settings: Settings) -> None:
+    from storage.catalog import open_catalog
 
-        open_catalog(settings.database_url).close()
-        checks.append(Check("catalog", True, _redact(settings.database_url)))
-    except ImportError:
-        pass
-    except Exception as exc:
-        checks.append(Check("catalog", False, f"{_redact(settings.database_url)}: {exc}"))
-    try:
-        from storage.objects import open_object_store
+    open_catalog(settings.database_url).close()
 
-        open_object_store(settings.storage_url).ping()
-        checks.append(Check("objects", True, _redact(settings.storage_url)))
-    except ImportError:
-        pass
-    except Exception as exc:
-        checks.append(Check("objects", False, f"{_redact(settings.storage_url)}: {exc}"))
-    try:
-        from indexing import open_search_index
 
-        index = open_search_index(settings.search_url, settings.home)
-        index.ping()
+def _ping_objects(settings: Settings) -> None:
+    from storage.objects import open_object_store
+
+    open_object_store(settings.storage_url).ping()
+
+
+def _ping_search(settings: Settings) -> None:
+    from indexing import SearchUnavailableError, open_search_index
+
+    index = open_search_index(settings.search_url, settings.home)
+    try:
+        if not index.ping():
+            index.count()  # raises the backend's own explanation (unreachable, old format, ...)
+            raise SearchUnavailableError(f"{settings.search_url} does not answer")
+    finally:
         index.close()
-        checks.append(Check("search", True, settings.search_url))
-    except ImportError:
-        pass
-    except Exception as exc:
-        checks.append(Check("search", False, f"{settings.search_url}: {exc}"))
+
+
+def service_checks(settings: Settings) -> list[Check]:
+    """Each configured backend answers (embedded ones are created on first use)."""
+    checks: list[Check] = []
+    for name, url, ping in (
+        ("catalog", settings.database_url, _ping_catalog),
+        ("objects", settings.storage_url, _ping_objects),
+        ("search", settings.search_url, _ping_search),
+    ):
+        try:
+            ping(settings)
+            checks.append(Check(name, True, _redact(url)))
+        except Exception as exc:  # doctor reports every problem instead of stopping at the first
+            checks.append(Check(name, False, f"{_redact(url)}: {exc}"))
     return checks
 
 
