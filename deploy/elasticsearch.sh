@@ -7,6 +7,11 @@
 #   deploy/elasticsearch.sh start-cluster  # three nodes, HTTP on 9211..9213; prints SOHOA_TEST_ES_CLUSTER_URL=...
 #   deploy/elasticsearch.sh stop-cluster
 #
+# A private instance (benchmarks, outage tests) beside the shared one: give it its own name, ports and folder,
+#   SOHOA_ES_NAME=bench SOHOA_ES_BASE_PORT=9400 SOHOA_ES_HEAP=4g deploy/elasticsearch.sh start   # HTTP on 9401
+#   SOHOA_ES_NAME=bench deploy/elasticsearch.sh stop
+# SOHOA_ES_KEEP_DATA=1 keeps the data folder across a stop/start (an outage, not a fresh server).
+#
 # The codelibs cluster runner named in DESIGN.md stops at 7.10.2 on Maven Central (its 8.x releases live in
 # its own repository, unreachable here), and the Python client 8 refuses a 7.10 server. So we assemble the
 # real server from the artifacts Elastic publishes on Maven Central (org.elasticsearch:elasticsearch, the
@@ -15,7 +20,8 @@
 #
 # STDOUT carries only KEY=VALUE lines; progress goes to STDERR, server logs to files under the cache.
 # Environment: SOHOA_CACHE (default ~/.cache/sohoa), SOHOA_ES_VERSION, SOHOA_ES_HEAP, SOHOA_ES_CLUSTER_HEAP,
-# SOHOA_ES_START_TIMEOUT (seconds).
+# SOHOA_ES_START_TIMEOUT (seconds), SOHOA_ES_NAME, SOHOA_ES_BASE_PORT (HTTP base+1, transport base+101),
+# SOHOA_ES_RUN_DIR (pid, log and data folders), SOHOA_ES_KEEP_DATA.
 set -euo pipefail
 
 CACHE="${SOHOA_CACHE:-$HOME/.cache/sohoa}"
@@ -23,7 +29,8 @@ VERSION="${SOHOA_ES_VERSION:-8.14.3}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ES_HOME="$CACHE/elasticsearch/$VERSION"
 LIB="$ES_HOME/lib"
-RUN="$CACHE/elasticsearch/run"
+RUN="${SOHOA_ES_RUN_DIR:-$CACHE/elasticsearch/run}"
+NAME="${SOHOA_ES_NAME:-single}"
 TIMEOUT="${SOHOA_ES_START_TIMEOUT:-180}"
 
 log() { echo "elasticsearch.sh: $*" >&2; }
@@ -77,8 +84,9 @@ start_runner() {
     if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
         log "$name already running (pid $(cat "$pidfile"))"
     else
-        # A fresh data folder each start: test services hold no data worth keeping.
-        rm -rf "$dir"
+        # A fresh data folder each start: test services hold no data worth keeping (unless an outage test
+        # needs the server to come back with what it had).
+        [[ "${SOHOA_ES_KEEP_DATA:-0}" == 1 ]] || rm -rf "$dir"
         mkdir -p "$dir"
         local t0=$SECONDS
         # Loopback only; only the server core, netty4 and asciifolding are loaded: no x-pack, no ML, no
@@ -129,10 +137,10 @@ stop_runner() {
 case "${1:-}" in
     install) install ;;
     start)
-        start_runner single 1 9200 "${SOHOA_ES_HEAP:-1g}"
+        start_runner "$NAME" 1 "${SOHOA_ES_BASE_PORT:-9200}" "${SOHOA_ES_HEAP:-1g}"
         echo "SOHOA_TEST_ES_URL=$READY_URL"
         ;;
-    stop) stop_runner single ;;
+    stop) stop_runner "$NAME" ;;
     start-cluster)
         # Three nodes share one JVM heap; 1.5 GB is plenty for test indices next to the other services.
         start_runner cluster 3 9210 "${SOHOA_ES_CLUSTER_HEAP:-1536m}"

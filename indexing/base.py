@@ -89,6 +89,8 @@ class SearchResult:
     total: int
     groups: list[DossierHit]
     facets: dict[str, dict[str, int]]
+    # True when so many pages match that `total` and the facet counts are scaled up from a ranked sample.
+    total_is_estimate: bool = False
 
 
 @runtime_checkable

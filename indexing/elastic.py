@@ -22,18 +22,30 @@ from indexing.base import (
 )
 from indexing.query import FUZZY_PREFIX_LENGTH, PROXIMITY_SLOP, ParsedQuery, Term, page_keys, parse_query
 
-CHUNK_PAGES = 500
+CHUNK_PAGES = 1000
 CHUNK_BYTES = 8 * 1024 * 1024
+# Two bulk requests in flight: Python builds the next chunk while Elasticsearch indexes the previous one;
+# with the queue bound, memory stays at a few chunks whatever the input's length.
+BULK_THREADS = 2
+BULK_QUEUE = 2
+# A busy server may take many seconds over a bulk request or a refresh (merges, GC) without being down; a
+# refused connection still fails at once.
+SLOW_CALL_TIMEOUT_S = 120
 # Pages matched without an edit get this constant on top, so fuzzy-only pages always sort below them.
 _STRICT_TIER = 1000.0
 FUZZY_SCORE_FACTOR = 0.1
 SNIPPET_CHARS = 200
+# Scoring, collapsing and aggregating every match of a word on all of a million pages takes seconds, so a
+# search collects at most RANK_WINDOW matching pages per shard: in index order, which is newest received
+# first (index sort), like the embedded index's window. Totals and facets are then scaled up from the window
+# by a plain count of all matches, and the result says so.
+RANK_WINDOW = 10_000
 
 _MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
         "id": {"type": "keyword"},
-        "group_key": {"type": "keyword"},
+        "group_key": {"type": "keyword", "eager_global_ordinals": True},
         "dossier_code": {"type": "keyword", "normalizer": "code"},
         "document_id": {"type": "keyword"},
         "page_number": {"type": "integer"},
@@ -152,10 +164,11 @@ class ElasticSearchIndex:
     """SearchIndex over Elasticsearch 8. Reads and writes go through `alias`, which names one versioned index."""
 
     def __init__(self, url: str, alias: str = "sohoa-pages", replicas: int = 0, timeout_s: float = 10.0,
-                 client: Elasticsearch | None = None) -> None:
+                 client: Elasticsearch | None = None, rank_window: int = RANK_WINDOW) -> None:
         self.url = url
         self.alias = alias
         self.replicas = replicas
+        self.rank_window = rank_window
         # Few retries and a short timeout: an unreachable server must surface in seconds so ingest can
         # mark pages pending instead of hanging.
         self._client = client or Elasticsearch(url, request_timeout=timeout_s, max_retries=1,
@@ -176,10 +189,16 @@ class ElasticSearchIndex:
     def _new_index_name(self) -> str:
         return f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
 
-    def _create_index(self, name: str) -> None:
-        self._call("create index", self._client.indices.create, index=name, mappings=_MAPPING, settings={
+    def _create_index(self, name: str, loading: bool = False) -> None:
+        settings: dict[str, Any] = {
             "number_of_shards": 1, "number_of_replicas": self.replicas, "analysis": _ANALYSIS,
-        })
+            # Newest dossiers first in index order, so a search cut short after RANK_WINDOW matches (see
+            # search()) keeps the most recent ones, as the embedded index does.
+            "sort.field": ["received_date"], "sort.order": ["desc"],
+        }
+        if loading:
+            settings.update(number_of_replicas=0, refresh_interval="-1")
+        self._call("create index", self._client.indices.create, index=name, mappings=_MAPPING, settings=settings)
 
     def ensure(self) -> None:
         if self._call("alias check", self._client.indices.exists_alias, name=self.alias):
@@ -195,11 +214,13 @@ class ElasticSearchIndex:
 
     def _bulk(self, pages: Iterable[PageDocument], index: str) -> int:
         done = 0
-        stream = helpers.streaming_bulk(self._client, self._actions(pages, index), chunk_size=CHUNK_PAGES,
-                                        max_chunk_bytes=CHUNK_BYTES, raise_on_error=True, max_retries=2)
+        client = self._client.options(request_timeout=SLOW_CALL_TIMEOUT_S)
+        stream = helpers.parallel_bulk(client, self._actions(pages, index), thread_count=BULK_THREADS,
+                                       queue_size=BULK_QUEUE, chunk_size=CHUNK_PAGES,
+                                       max_chunk_bytes=CHUNK_BYTES, raise_on_error=True)
         for ok, _ in self._call_iter("bulk index", stream):
             done += int(ok)
-        self._call("refresh", self._client.indices.refresh, index=index)
+        self._call("refresh", client.indices.refresh, index=index)
         return done
 
     def _call_iter(self, what: str, iterator: Iterator[Any]) -> Iterator[Any]:
@@ -232,9 +253,14 @@ class ElasticSearchIndex:
         self.ensure()
         old = list(self._call("get alias", self._client.indices.get_alias, name=self.alias).body)
         name = self._new_index_name()
-        self._create_index(name)
+        # No refreshes and no replicas while loading a fresh index nobody searches yet: several times faster.
+        self._create_index(name, loading=True)
         try:
             done = self._bulk(pages, name)
+            self._call("finish load", self._client.indices.put_settings, index=name, settings={
+                "refresh_interval": None, "number_of_replicas": self.replicas})
+            self._call("refresh", self._client.options(request_timeout=SLOW_CALL_TIMEOUT_S).indices.refresh,
+                       index=name)
         except BaseException:
             self._client.indices.delete(index=name, ignore_unavailable=True)
             raise
@@ -271,10 +297,12 @@ class ElasticSearchIndex:
         aggs: dict[str, Any] = {"groups": group_count}
         for name in FACET_NAMES:
             aggs[name] = {"terms": {"field": name, "size": 200}, "aggs": {"groups": group_count}}
+        es_query = build_query(parsed, query)
         try:
             response = self._call(
-                "search", self._client.search, index=self.alias, query=build_query(parsed, query),
-                from_=query.offset, size=query.limit, aggs=aggs, track_total_hits=False,
+                "search", self._client.search, index=self.alias, query=es_query,
+                from_=query.offset, size=query.limit, aggs=aggs, track_total_hits=True,
+                terminate_after=self.rank_window,
                 source=["dossier_code", "document_id", "page_number"],
                 collapse={"field": "group_key", "inner_hits": {
                     "name": "pages", "size": query.pages_per_dossier, "highlight": highlight,
@@ -290,11 +318,20 @@ class ElasticSearchIndex:
         for hit in response["hits"]["hits"]:
             inner = [self._page_hit(page) for page in hit["inner_hits"]["pages"]["hits"]["hits"]]
             groups.append(DossierHit(hit["_source"].get("dossier_code"), inner[0], inner[1:]))
+        estimated = bool(response.get("terminated_early"))
+        scale = 1.0
+        if estimated:
+            # Only the window was ranked and aggregated; count every match (no scoring) to scale it up.
+            matched = self._call("count", self._client.count, index=self.alias,
+                                 query={"constant_score": {"filter": es_query}})["count"]
+            scale = matched / max(1, response["hits"]["total"]["value"])
+        total = round(int(response["aggregations"]["groups"]["value"]) * scale)
         facets = {
-            name: {str(bucket["key"]): int(bucket["groups"]["value"]) for bucket in response["aggregations"][name]["buckets"]}
+            name: {str(bucket["key"]): min(total, round(int(bucket["groups"]["value"]) * scale))
+                   for bucket in response["aggregations"][name]["buckets"]}
             for name in FACET_NAMES
         }
-        return SearchResult(total=int(response["aggregations"]["groups"]["value"]), groups=groups, facets=facets)
+        return SearchResult(total=total, groups=groups, facets=facets, total_is_estimate=estimated)
 
     @staticmethod
     def _page_hit(hit: dict[str, Any]) -> PageHit:

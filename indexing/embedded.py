@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
+import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -19,16 +22,35 @@ from indexing.base import (
     SearchUnavailableError,
 )
 from indexing.folding import exact, fold, tokens, within_one_edit
-from indexing.query import FUZZY_PREFIX_LENGTH, PROXIMITY_SLOP, ParsedQuery, Term, page_keys, parse_query
+from indexing.query import (
+    FUZZY_MIN_LENGTH,
+    FUZZY_PREFIX_LENGTH,
+    PROXIMITY_SLOP,
+    ParsedQuery,
+    Term,
+    page_keys,
+    parse_query,
+)
 from indexing.snippets import make_snippet
 
 CHUNK_PAGES = 500
 MAX_FUZZY_EXPANSIONS = 20
-# bm25 column weights: body_exact, body_folded, meta_exact, meta_folded. Exact marks weigh 4x the folded form.
-BM25_WEIGHTS = (4.0, 1.0, 6.0, 1.5)
+# bm25 column weights: body_exact, body_folded, meta_exact, meta_folded, facets. Exact marks weigh 4x the
+# folded form; filter tokens carry no weight.
+BM25_WEIGHTS = (4.0, 1.0, 6.0, 1.5, 0.0)
+# bm25 costs ~2 us per matched page, so a query matching every page of a 100k index cannot rank them all
+# in time. At most RANK_WINDOW matches are ranked: all of them when fewer match, else the most recently
+# indexed ones (words that common barely discriminate, and officers want recent dossiers first).
+RANK_WINDOW = 10_000
+# Groups, totals and facets come from the best GROUP_SAMPLE ranked pages; when more pages match, totals and
+# facets are scaled up from that sample and the result says they are estimates.
+GROUP_SAMPLE = 3_000
+SCHEMA_VERSION = 2
 # Fuzzy-only pages sort after every page matched without an edit; the factor keeps their scores small too.
 FUZZY_SCORE_FACTOR = 0.1
 _TIER_GAP = 1e9
+# The words unicode61 indexes (letters and digits; folded text has no marks left to split on).
+_WORD = re.compile(r"\w+")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -48,10 +70,10 @@ CREATE TABLE IF NOT EXISTS page_keys (key TEXT NOT NULL, page INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS page_keys_key ON page_keys(key);
 CREATE INDEX IF NOT EXISTS page_keys_page ON page_keys(page);
 CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
-    body_exact, body_folded, meta_exact, meta_folded,
+    body_exact, body_folded, meta_exact, meta_folded, facets,
     content='', tokenize='unicode61 remove_diacritics 0'
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS pages_vocab USING fts5vocab(pages_fts, 'col');
+CREATE TABLE IF NOT EXISTS folded_terms (term TEXT PRIMARY KEY, pages INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -59,8 +81,18 @@ def _meta(page_applicant: str | None, file_name: str | None, procedure_code: str
     return " ".join(part for part in (page_applicant, file_name, procedure_code) if part)
 
 
-def _fts_values(text: str, meta: str) -> tuple[str, str, str, str]:
-    return exact(text), fold(text), exact(meta), fold(meta)
+def facet_token(name: str, value: object) -> str:
+    """A filter value as one FTS5 token, so unit/field/year/status filters run inside the full-text match."""
+    digest = hashlib.blake2b(f"{name}={value}".encode(), digest_size=8).hexdigest()
+    return f"{name[0]}{digest}"
+
+
+def _facet_tokens(values: dict[str, object]) -> str:
+    return " ".join(facet_token(name, values[name]) for name in FACET_NAMES if values.get(name) is not None)
+
+
+def _fts_values(text: str, meta: str, facets: str) -> tuple[str, str, str, str, str]:
+    return exact(text), fold(text), exact(meta), fold(meta), facets
 
 
 def _quote(word: str) -> str:
@@ -79,9 +111,12 @@ class EmbeddedSearchIndex:
     One writer and many readers at once (WAL, busy timeout); each thread has its own connection.
     """
 
-    def __init__(self, folder: Path, busy_timeout_ms: int = 10_000) -> None:
+    def __init__(self, folder: Path, busy_timeout_ms: int = 10_000, rank_window: int = RANK_WINDOW,
+                 group_sample: int = GROUP_SAMPLE) -> None:
         self.folder = Path(folder)
         self.busy_timeout_ms = busy_timeout_ms
+        self.rank_window = rank_window
+        self.group_sample = min(group_sample, rank_window)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -103,8 +138,12 @@ class EmbeddedSearchIndex:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.executescript(_SCHEMA)
+            columns = [d[0] for d in conn.execute("SELECT * FROM pages_fts WHERE 0").description]
         except sqlite3.Error as exc:
             raise SearchUnavailableError(f"search index {path}: {exc}") from exc
+        if "facets" not in columns:  # schema before the rank window: filters were not FTS terms yet
+            conn.close()
+            raise SearchUnavailableError(f"search index {path} has an older format: run `sohoa reindex`")
         with self._lock:
             self._all.append(conn)
         return conn
@@ -167,9 +206,16 @@ class EmbeddedSearchIndex:
         for chunk in _chunks(pages, CHUNK_PAGES):
             try:
                 conn.execute("BEGIN IMMEDIATE")
+                terms: Counter[str] = Counter()
                 for page in chunk:
                     self._delete_rows(conn, "id = ?", (page.id,))
-                    self._insert(conn, page)
+                    terms.update(self._insert(conn, page))
+                # Counts only grow (deletes do not lower them): they just order fuzzy expansions.
+                conn.executemany(
+                    "INSERT INTO folded_terms (term, pages) VALUES (?, ?)"
+                    " ON CONFLICT(term) DO UPDATE SET pages = pages + excluded.pages",
+                    [(term, n) for term, n in terms.items() if len(term) >= FUZZY_MIN_LENGTH - 1],
+                )
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 if conn.in_transaction:
@@ -178,7 +224,8 @@ class EmbeddedSearchIndex:
             done += len(chunk)
         return done
 
-    def _insert(self, conn: sqlite3.Connection, page: PageDocument) -> None:
+    def _insert(self, conn: sqlite3.Connection, page: PageDocument) -> set[str]:
+        """Stores the page; returns its distinct folded words (the vocabulary fuzzy matching draws from)."""
         cursor = conn.execute(
             "INSERT INTO pages (id, group_key, dossier_code, document_id, page_number, unit, field,"
             " procedure_code, status, received_date, year, applicant, file_name, document_numbers, text)"
@@ -192,23 +239,29 @@ class EmbeddedSearchIndex:
         )
         rowid = cursor.lastrowid
         meta = _meta(page.applicant, page.file_name, page.procedure_code)
+        facets = _facet_tokens({name: getattr(page, name) for name in FACET_NAMES})
+        values = _fts_values(page.text, meta, facets)
         conn.execute(
-            "INSERT INTO pages_fts (rowid, body_exact, body_folded, meta_exact, meta_folded) VALUES (?,?,?,?,?)",
-            (rowid, *_fts_values(page.text, meta)),
+            "INSERT INTO pages_fts (rowid, body_exact, body_folded, meta_exact, meta_folded, facets)"
+            " VALUES (?,?,?,?,?,?)",
+            (rowid, *values),
         )
         keys = page_keys(page.dossier_code, page.document_numbers, page.text)
         conn.executemany("INSERT INTO page_keys (key, page) VALUES (?, ?)", [(k, rowid) for k in keys])
+        return set(_WORD.findall(values[1])) | set(_WORD.findall(values[3]))
 
     def _delete_rows(self, conn: sqlite3.Connection, where: str, args: tuple[object, ...]) -> int:
         rows = conn.execute(
-            f"SELECT rowid, text, applicant, file_name, procedure_code FROM pages WHERE {where}", args
+            f"SELECT rowid, text, applicant, file_name, procedure_code, unit, field, year, status FROM pages"
+            f" WHERE {where}", args
         ).fetchall()
-        for rowid, text, applicant, file_name, procedure_code in rows:
+        for rowid, text, applicant, file_name, procedure_code, unit, field, year, status in rows:
+            facets = _facet_tokens({"unit": unit, "field": field, "year": year, "status": status})
             # A contentless FTS5 table forgets a row only when given the exact values it indexed.
             conn.execute(
-                "INSERT INTO pages_fts (pages_fts, rowid, body_exact, body_folded, meta_exact, meta_folded)"
-                " VALUES ('delete', ?, ?, ?, ?, ?)",
-                (rowid, *_fts_values(text, _meta(applicant, file_name, procedure_code))),
+                "INSERT INTO pages_fts (pages_fts, rowid, body_exact, body_folded, meta_exact, meta_folded,"
+                " facets) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                (rowid, *_fts_values(text, _meta(applicant, file_name, procedure_code), facets)),
             )
             conn.execute("DELETE FROM page_keys WHERE page = ?", (rowid,))
             conn.execute("DELETE FROM pages WHERE rowid = ?", (rowid,))
@@ -259,9 +312,9 @@ class EmbeddedSearchIndex:
         """Indexed folded words one edit away from `term` (same first letter), most frequent first."""
         word = term.folded
         prefix = word[:FUZZY_PREFIX_LENGTH]
+        # Our own vocabulary table: fts5vocab counts by reading whole doclists (180 ms for "nguyen" at 100k).
         rows = conn.execute(
-            "SELECT term, SUM(doc) FROM pages_vocab WHERE term >= ? AND term < ?"
-            " AND col IN ('body_folded', 'meta_folded') AND length(term) BETWEEN ? AND ? GROUP BY term",
+            "SELECT term, pages FROM folded_terms WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
             (prefix, prefix + "\U0010ffff", len(word) - 1, len(word) + 1),
         ).fetchall()
         near = [(n, t) for t, n in rows if t != word and within_one_edit(word, t)]
@@ -313,9 +366,47 @@ class EmbeddedSearchIndex:
 
     def _search(self, conn: sqlite3.Connection, query: SearchQuery) -> SearchResult:
         parsed = parse_query(query.text)
-        where, args = ["1"], []
+        if query.allowed_units is not None and not query.allowed_units:
+            return SearchResult(total=0, groups=[], facets={name: {} for name in FACET_NAMES})
+        expansions = {t: self._expansions(conn, t) for t in parsed.terms if t.fuzzy}
+        strict, fuzzy = self._match_exprs(parsed, expansions)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS matched (rowid INTEGER PRIMARY KEY, group_key TEXT,"
+                     " unit TEXT, field TEXT, year INTEGER, status TEXT, score REAL, rank REAL)")
+        conn.execute("DELETE FROM temp.matched")
+        if parsed.keys:
+            matched_pages = self._match_keys(conn, parsed, query, strict, fuzzy)
+        else:
+            matched_pages = self._match_text(conn, query, strict, fuzzy)
+        sample_pages, sample_groups = conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT group_key) FROM temp.matched").fetchone()
+        estimated = matched_pages > sample_pages
+        # Pages per dossier vary little between the best-ranked pages and the rest, so the sample's ratio
+        # scales the page count up to a group count.
+        scale = matched_pages / sample_pages if estimated else 1.0
+        total = round(sample_groups * scale)
+        facets: dict[str, dict[str, int]] = {}
+        for name in FACET_NAMES:
+            rows = conn.execute(
+                f"SELECT {name}, COUNT(DISTINCT group_key) FROM temp.matched WHERE {name} IS NOT NULL"
+                f" GROUP BY {name} ORDER BY 2 DESC, 1"
+            ).fetchall()
+            facets[name] = {str(value): min(total, round(count * scale)) for value, count in rows}
+        group_keys = [row[0] for row in conn.execute(
+            "SELECT group_key FROM temp.matched GROUP BY group_key ORDER BY MAX(rank) DESC, group_key"
+            " LIMIT ? OFFSET ?", (query.limit, query.offset)
+        )]
+        folded_forms = {t.folded for t in parsed.all_terms()} | {w for ws in expansions.values() for w in ws}
+        folded_forms |= {w for key in parsed.keys for w in tokens(fold(key))}
+        exact_forms = {t.exact for t in parsed.all_terms()}
+        groups = self._groups(conn, group_keys, exact_forms, folded_forms, query.pages_per_dossier)
+        return SearchResult(total=total, groups=groups, facets=facets, total_is_estimate=estimated)
+
+    def _match_keys(self, conn: sqlite3.Connection, parsed: ParsedQuery, query: SearchQuery, strict: str | None,
+                    fuzzy: str | None) -> int:
+        """Codes and document numbers select a few pages by exact key; rank all of them. Returns their count."""
+        where, args = [], []
         if query.allowed_units is not None:
-            where.append(f"p.unit IN ({','.join('?' * len(query.allowed_units))})" if query.allowed_units else "0")
+            where.append(f"p.unit IN ({','.join('?' * len(query.allowed_units))})")
             args += list(query.allowed_units)
         for name in FACET_NAMES:
             value = getattr(query, name)
@@ -325,44 +416,70 @@ class EmbeddedSearchIndex:
         for key in parsed.keys:
             where.append("p.rowid IN (SELECT page FROM page_keys WHERE key = ? OR (key >= ? AND key < ?))")
             args += [key, key + "-", key + "."]
-        expansions = {t: self._expansions(conn, t) for t in parsed.terms if t.fuzzy}
-        strict, fuzzy = self._match_exprs(parsed, expansions)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         if strict is None:
             hits_sql, hit_args = "SELECT rowid, 0.0 AS score, 0 AS tier FROM pages", []
         else:
-            hits_sql = f"SELECT rowid, -bm25(pages_fts, {weights}) AS score, 0 AS tier FROM pages_fts WHERE pages_fts MATCH ?"
+            hits_sql = (f"SELECT rowid, -bm25(pages_fts, {weights}) AS score, 0 AS tier FROM pages_fts"
+                        " WHERE pages_fts MATCH ?")
             hit_args = [strict]
             if fuzzy is not None:
                 hits_sql += (f" UNION ALL SELECT rowid, -bm25(pages_fts, {weights}) * {FUZZY_SCORE_FACTOR}, 1"
                              " FROM pages_fts WHERE pages_fts MATCH ?")
                 hit_args.append(fuzzy)
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS matched (rowid INTEGER PRIMARY KEY, group_key TEXT,"
-                     " unit TEXT, field TEXT, year INTEGER, status TEXT, score REAL, rank REAL)")
-        conn.execute("DELETE FROM temp.matched")
-        conn.execute(
+        return conn.execute(
             f"INSERT OR IGNORE INTO temp.matched SELECT p.rowid, p.group_key, p.unit, p.field, p.year, p.status,"
             f" h.score, h.score - h.tier * {_TIER_GAP} FROM ({hits_sql}) h JOIN pages p ON p.rowid = h.rowid"
-            f" WHERE {' AND '.join(where)}",
+            f" WHERE {' AND '.join(where or ['1'])}",
             hit_args + args,
-        )
-        total = conn.execute("SELECT COUNT(DISTINCT group_key) FROM temp.matched").fetchone()[0]
-        facets: dict[str, dict[str, int]] = {}
+        ).rowcount
+
+    @staticmethod
+    def _filter_expr(query: SearchQuery) -> str | None:
+        """allowed_units and filters as FTS5 terms on the facets column, so they cut before ranking."""
+        parts = []
+        if query.allowed_units is not None:
+            tokens_ = " OR ".join(_quote(facet_token("unit", unit)) for unit in query.allowed_units)
+            parts.append(f"{{facets}} : ({tokens_})")
         for name in FACET_NAMES:
-            rows = conn.execute(
-                f"SELECT {name}, COUNT(DISTINCT group_key) FROM temp.matched WHERE {name} IS NOT NULL"
-                f" GROUP BY {name} ORDER BY 2 DESC, 1"
-            ).fetchall()
-            facets[name] = {str(value): count for value, count in rows}
-        group_keys = [row[0] for row in conn.execute(
-            "SELECT group_key FROM temp.matched GROUP BY group_key ORDER BY MAX(rank) DESC, group_key"
-            " LIMIT ? OFFSET ?", (query.limit, query.offset)
-        )]
-        folded_forms = {t.folded for t in parsed.all_terms()} | {w for ws in expansions.values() for w in ws}
-        folded_forms |= {w for key in parsed.keys for w in tokens(fold(key))}
-        exact_forms = {t.exact for t in parsed.all_terms()}
-        groups = self._groups(conn, group_keys, exact_forms, folded_forms, query.pages_per_dossier)
-        return SearchResult(total=total, groups=groups, facets=facets)
+            value = getattr(query, name)
+            if value is not None:
+                parts.append(f"{{facets}} : {_quote(facet_token(name, value))}")
+        return " AND ".join(parts) or None
+
+    def _match_text(self, conn: sqlite3.Connection, query: SearchQuery, strict: str | None,
+                    fuzzy: str | None) -> int:
+        """Fills temp.matched with the best GROUP_SAMPLE pages of at most RANK_WINDOW ranked ones; returns
+        how many pages match in all (fuzzy-only pages are not counted once strict ones fill the window)."""
+        filters = self._filter_expr(query)
+        columns = "p.rowid, p.group_key, p.unit, p.field, p.year, p.status"
+        if strict is None and filters is None:
+            conn.execute(f"INSERT INTO temp.matched SELECT {columns}, 0.0, 0.0 FROM pages p"
+                         " ORDER BY p.rowid DESC LIMIT ?", (self.group_sample,))
+            return int(conn.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
+        if strict is None:
+            strict, fuzzy = filters, None
+        elif filters is not None:
+            strict = f"({strict}) AND {filters}"
+            fuzzy = f"({fuzzy}) AND {filters}" if fuzzy is not None else None
+        count_sql = "SELECT COUNT(*) FROM pages_fts WHERE pages_fts MATCH ?"
+        matched = int(conn.execute(count_sql, (strict,)).fetchone()[0])
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        window = (f"SELECT rowid, -bm25(pages_fts, {weights}) AS score, {{tier}} AS tier FROM pages_fts"
+                  f" WHERE pages_fts MATCH ? ORDER BY rowid DESC LIMIT {self.rank_window}")
+        hits_sql, hit_args = f"SELECT * FROM ({window.format(tier=0)})", [strict]
+        if fuzzy is not None and matched < self.group_sample:
+            # Fuzzy-only pages rank below every strict page: needed only while strict ones leave room.
+            matched += int(conn.execute(count_sql, (fuzzy,)).fetchone()[0])
+            hits_sql += f" UNION ALL SELECT rowid, score * {FUZZY_SCORE_FACTOR}, tier FROM ({window.format(tier=1)})"
+            hit_args.append(fuzzy)
+        conn.execute(
+            f"INSERT INTO temp.matched SELECT {columns}, h.score, h.rank FROM"
+            f" (SELECT rowid, score, score - tier * {_TIER_GAP} AS rank FROM ({hits_sql})"
+            f"  ORDER BY rank DESC LIMIT {self.group_sample}) h JOIN pages p ON p.rowid = h.rowid",
+            hit_args,
+        )
+        return matched
 
     def _groups(self, conn: sqlite3.Connection, group_keys: list[str], exact_forms: set[str],
                 folded_forms: set[str], per_group: int) -> list[DossierHit]:
