@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -30,6 +30,19 @@ from web.review_service import (
 from web.search_service import SearchParams, run_search
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """Audit and account times are stored as naive UTC; the API says so (RFC 3339 needs an offset)."""
+    return None if value is None else value.replace(tzinfo=UTC)
+
+
+def local(value: datetime | None) -> datetime | None:
+    """Registry dates are stored as exported, in Vietnam local time."""
+    return None if value is None else value.replace(tzinfo=VIETNAM)
+
 
 NOT_FOUND = {404: {"description": "Not found, or outside the user's units"}}
 
@@ -287,6 +300,7 @@ def api_dossier(services: ServicesDep, user: ApiUser, dossier_code: str) -> Doss
         for d in view.documents
     ]
     fields = {k: getattr(dossier, k) for k in DossierOut.model_fields if k != "documents"}
+    fields.update({k: local(fields[k]) for k in ("received_at", "due_at", "resolved_at")})
     return DossierOut(**fields, documents=documents)
 
 
@@ -393,7 +407,7 @@ def api_review(services: ServicesDep, user: ApiUser) -> list[ReviewItemOut]:
             document_id=e.document_id,
             page_number=e.page_number,
             dossier_code=e.dossier_code,
-            created_at=e.item.created_at,
+            created_at=utc(e.item.created_at),
         )
         for entries in open_entries(services, user).values()
         for e in entries
@@ -437,7 +451,7 @@ def _user_out(account) -> UserOut:  # noqa: ANN001
         role=account.role,
         units=list(account.units),
         disabled=account.disabled,
-        last_login_at=account.last_login_at,
+        last_login_at=utc(account.last_login_at),
     )
 
 
@@ -475,7 +489,7 @@ def api_audit(
     events, total = services.catalog.audit_events(
         limit=limit, offset=offset, actor=actor, action=action, object_id=object_id
     )
-    return AuditOut(total=total, events=[EventOut(**e.__dict__) for e in events])
+    return AuditOut(total=total, events=[EventOut(**{**e.__dict__, "at": utc(e.at)}) for e in events])
 
 
 __all__ = ["router", "NotFoundError"]

@@ -51,6 +51,8 @@ def upload_page(request: Request, user: PageUser) -> Response:
     require(user, "upload")
     batches = uploads_of(request).recent(None if user.is_admin else user.name)
     units = list(user.account.units)
+    if user.is_admin:
+        units = [code for code, _name in request.app.state.services.catalog.units()] or units
     return render(request, "upload.html", user, batches=batches, units=units)
 
 
