@@ -17,7 +17,7 @@ import numpy as np
 from ocr.cleanup.binarize import Method, binarize
 from ocr.cleanup.blank import is_blank
 from ocr.cleanup.borders import tidy
-from ocr.cleanup.deskew import estimate_skew, rotate_image
+from ocr.cleanup.deskew import estimate_skew, rotate_image, uncovered
 from ocr.cleanup.illumination import flatten_illumination
 from ocr.cleanup.ink import colour_free_gray, find_colour_ink
 from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
@@ -78,7 +78,7 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
         gray = flatten_illumination(gray, dpi)
     lap("illumination")
 
-    rotation, skew = 0, None
+    rotation, skew, outside = 0, None, None
     if opts.detect_orientation:
         found = detect_orientation(gray, dpi, osd=opts.osd)
         details["orientation"] = {"confidence": found.confidence, "method": found.method}
@@ -94,6 +94,7 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
         if skew is None:
             skew = estimate_skew(gray, dpi)
         if abs(skew) >= opts.min_skew:
+            outside = uncovered(gray.shape, -skew)
             gray = rotate_image(gray, -skew, fill=255)
             bgr = rotate_image(bgr, -skew)
             flags.append("deskewed")
@@ -103,7 +104,7 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
 
     binary, method = binarize(gray, opts.binarization, dpi)
     lap("binarize")
-    binary, tidy_flags, kept = _tidy(binary, dpi, opts)
+    binary, tidy_flags, kept = _tidy(binary, dpi, opts, outside)
     flags += tidy_flags
     lap("borders")
 
@@ -112,7 +113,7 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
         flags.append("blank")
     lap("blank")
 
-    details.update(gray=gray, binarization=method, timings=timings, options=opts)
+    details.update(gray=gray, binarization=method, timings=timings, options=opts, outside=outside)
     return CleanedPage(display=bgr, binary=binary, dpi=dpi, rotation=rotation, skew=float(skew or 0.0),
                        blank=blank, flags=flags, details=details)
 
@@ -124,14 +125,15 @@ def rebinarize(cleaned: CleanedPage, method: Method) -> np.ndarray:
         raise ValueError("this page was not produced by clean_page: its normalised gray image is missing")
     opts = cleaned.details.get("options") or CleanupOptions()
     binary, _ = binarize(gray, method, cleaned.dpi)
-    binary, _, _ = _tidy(binary, cleaned.dpi, opts)
+    binary, _, _ = _tidy(binary, cleaned.dpi, opts, cleaned.details.get("outside"))
     return binary
 
 
-def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions) -> tuple[np.ndarray, list[str], np.ndarray]:
+def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions, outside: np.ndarray | None = None
+          ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """The tidied binary, its flags, and the stats of the ink components left (for the blank check)."""
     binary, found, kept = tidy(binary, dpi, opts.remove_border, opts.remove_punch_holes, opts.remove_speckle,
-                               opts.remove_leaders)
+                               opts.remove_leaders, outside)
     names = {"border": "border-cropped", "punch-holes": "punch-holes-removed", "speckle": "despeckled",
              "leaders": "leaders-removed"}
     return binary, [names[kind] for kind, count in found.items() if count], kept

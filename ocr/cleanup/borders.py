@@ -64,11 +64,20 @@ def whiten(binary: np.ndarray, components: Components, mask: np.ndarray, grow: i
     return out
 
 
-def border_components(components: Components, shape: tuple[int, int], dpi: float) -> np.ndarray:
-    """Ink regions touching the image edge that are long or large (mask over components)."""
+def border_components(components: Components, shape: tuple[int, int], dpi: float,
+                      outside: np.ndarray | None = None) -> np.ndarray:
+    """Ink regions touching the scan's edge that are long or large (mask over components).
+
+    `outside` marks canvas the scan does not cover (the corners a deskew rotation added); the scan's edge is
+    then that area's rim, not only the image edge.
+    """
     h, w = shape
     x, y, cw, ch, area = (components.stats[:, i] for i in range(5))
     touches = (x == 0) | (y == 0) | (x + cw == w) | (y + ch == h)
+    if outside is not None and outside.any():
+        # Grown a little: interpolation leaves a light one- or two-pixel seam between a border and the fill.
+        rim = cv2.dilate(outside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        touches |= np.bincount(components.labels[rim], minlength=components.count) > 0
     long_run = (cw >= BORDER_MIN_RUN * w) | (ch >= BORDER_MIN_RUN * h)
     big = area * (25.4 / dpi) ** 2 >= BORDER_MIN_AREA_MM2
     border = touches & (long_run | big)
@@ -146,14 +155,17 @@ def _near_boxes(stats: np.ndarray, anchors: np.ndarray, queries: np.ndarray, sha
 
 
 def tidy(binary: np.ndarray, dpi: float, border: bool = True, holes: bool = True, speckle: bool = True,
-         leaders: bool = True) -> Tidied:
-    """All removals from one labelling of the ink (labelling is the costly part), whitened in one pass."""
+         leaders: bool = True, outside: np.ndarray | None = None) -> Tidied:
+    """All removals from one labelling of the ink (labelling is the costly part), whitened in one pass.
+
+    `outside`: canvas the scan does not cover (see `border_components`).
+    """
     comps = components_of(binary)
     shape = binary.shape[:2]
     gone = np.zeros(comps.count, bool)
     found: dict[str, int] = {}
     if border:
-        mask = border_components(comps, shape, dpi)
+        mask = border_components(comps, shape, dpi, outside)
         found["border"], gone = int(mask.sum()), gone | mask
     hole_mask = punch_hole_components(comps, shape, dpi) & ~gone if holes else np.zeros_like(gone)
     if holes:

@@ -50,6 +50,16 @@ def rotate_image(image: np.ndarray, angle: float, fill: int | tuple[int, ...] | 
                           borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
 
 
+def uncovered(shape: tuple[int, int], angle: float) -> np.ndarray:
+    """Where `rotate_image` of an image of `shape` by `angle` paints fill rather than the image (bool mask).
+
+    The scan's own edge runs along this area's rim, so a scanner border that touched the edge before the
+    rotation touches it afterwards.
+    """
+    h, w = shape[:2]
+    return rotate_image(np.full((h, w), 255, np.uint8), angle, fill=0) < 255
+
+
 def paper_colour(image: np.ndarray) -> int | tuple[int, ...]:
     """The bright 95th percentile per channel, sampled sparsely: the colour of the paper."""
     sample = image[::16, ::16]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from cleanup_pages import (
@@ -52,6 +53,19 @@ def test_bad_scan_comes_out_upright_straight_and_flagged(cleaned):
     assert cleaned.display.shape[:2] == cleaned.binary.shape == cleaned.details["gray"].shape
     assert cleaned.binary.dtype == np.uint8 and set(np.unique(cleaned.binary)) <= {0, 255}
     assert cleaned.details["binarization"] in {"otsu", "sauvola"}
+
+
+def test_scanner_border_of_a_skewed_scan_goes_although_deskewing_moves_it_off_the_edge():
+    # A lid strip lies along the scan's edge; once the deskew rotation grows the canvas, a strip along part
+    # of an edge no longer meets the canvas edge at all.
+    page = rotate_by(render_page(dpi=200), 4.0)
+    page[page.shape[0] // 4: page.shape[0] * 3 // 4, :30] = 20
+    cleaned = clean_page(PageImage(page, 200, 0), CleanupOptions(osd="never"))
+    assert "deskewed" in cleaned.flags
+    areas = cv2.connectedComponentsWithStats(255 - cleaned.binary)[2][1:, cv2.CC_STAT_AREA]
+    assert areas.max() < 5000  # the largest glyph; a strip left over would cover tens of thousands of pixels
+    again = rebinarize(cleaned, "otsu")  # the retry binarization knows where the scan's edge went too
+    assert cv2.connectedComponentsWithStats(255 - again)[2][1:, cv2.CC_STAT_AREA].max() < 5000
 
 
 def test_rebinarize_gives_the_other_method_with_the_same_geometry(cleaned):
