@@ -19,7 +19,7 @@ from ocr.cleanup.blank import is_blank
 from ocr.cleanup.borders import tidy
 from ocr.cleanup.deskew import estimate_skew, rotate_image, uncovered
 from ocr.cleanup.illumination import flatten_illumination
-from ocr.cleanup.ink import colour_free_gray, find_colour_ink
+from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, find_colour_ink
 from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
 from ocr.cleanup.resample import to_working_resolution
 from ocr.model import CleanedPage, PageImage
@@ -65,9 +65,13 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
     lap("resample")
 
     details: dict = {}
+    ink_mask = None
     if opts.remove_colour_ink:
         ink = find_colour_ink(bgr, dpi)
-        gray = colour_free_gray(bgr) if ink.red_found or ink.blue_found else cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+        if ink.red_found or ink.blue_found:
+            gray, ink_mask = colour_free_gray(bgr), colour_ink_mask(bgr, dpi)
+        else:
+            gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
         flags += ["seal-removed"] * ink.red_found + ["signature-removed"] * ink.blue_found
         details["colour_ink"] = asdict(ink)
     else:
@@ -76,6 +80,9 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
 
     if opts.flatten_illumination:
         gray = flatten_illumination(gray, dpi)
+    if ink_mask is not None:
+        # Paper white, not the light gray the lift leaves: gray rims survive Otsu, and Sauvola finds them all.
+        gray[ink_mask] = 255 if opts.flatten_illumination else int(np.percentile(gray[::8, ::8], 95))
     lap("illumination")
 
     rotation, skew, outside = 0, None, None

@@ -12,6 +12,13 @@ import numpy as np
 CHROMA_LIFT = 0.9
 # A coloured area at least this large (mm^2) counts as a seal or signature worth flagging.
 MIN_INK_AREA_MM2 = 20.0
+# On white-balanced pixels: a pixel is red or blue ink when that channel exceeds both others by this much.
+INK_DOMINANCE = 30
+# The mask grows by this much: JPEG chroma subsampling leaves a stroke's rim dark but nearly colourless.
+INK_HALO_MM = 0.25
+# Under the mask, black toner (seal over text) stays: it is still this dark after the colour lift. Blue over
+# red (a signature across a seal) is as dark but keeps some chroma, so the lift sends it above.
+BLACK_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -44,3 +51,20 @@ def colour_free_gray(bgr: np.ndarray) -> np.ndarray:
     lo = cv2.min(cv2.min(b, g), r)
     chroma = cv2.subtract(hi, lo)
     return cv2.addWeighted(hi, 1.0, chroma, CHROMA_LIFT, 0)  # saturating uint8 add
+
+
+def colour_ink_mask(bgr: np.ndarray, dpi: float) -> np.ndarray:
+    """Pixels of red or blue ink and their rim, without the black toner under them (bool mask).
+
+    Yellowed paper is itself warm, so the pixels are white-balanced on the paper first; otherwise blue strokes
+    on it read nearly neutral and the paper's own tint passes for red.
+    """
+    paper = np.percentile(bgr[::8, ::8].reshape(-1, 3), 90, axis=0)
+    gains = tuple(float(v) for v in 255.0 / np.maximum(paper, 1)) + (0.0,)
+    balanced = cv2.multiply(bgr, gains, dtype=cv2.CV_8U)
+    b, g, r = cv2.split(balanced)
+    ink = (cv2.subtract(b, cv2.max(g, r)) > INK_DOMINANCE) | (cv2.subtract(r, cv2.max(g, b)) > INK_DOMINANCE)
+    reach = max(1, int(round(INK_HALO_MM / 25.4 * dpi)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
+    grown = cv2.dilate(ink.view(np.uint8), kernel).view(bool)
+    return grown & (colour_free_gray(balanced) >= BLACK_MAX)

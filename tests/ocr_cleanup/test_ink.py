@@ -5,10 +5,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from cleanup_pages import add_seal, add_signature, cer, read_text, render_lines
+from cleanup_pages import add_seal, add_signature, cer, jpeg, read_text, render_lines, yellow_and_shadow
 
 from ocr.cleanup.binarize import otsu
-from ocr.cleanup.ink import colour_free_gray, find_colour_ink
+from ocr.cleanup.illumination import flatten_illumination
+from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, find_colour_ink
 
 LINES = ["Ông Nguyễn Văn Hùng, thửa đất số 123, tờ bản đồ số 45", "Độc lập - Tự do - Hạnh phúc"]
 
@@ -57,3 +58,44 @@ def test_tesseract_reads_the_words_under_the_seal(sealed):
     assert cer(reference, read_text(cleaned)) <= 0.03
     # Without the clean-up the seal costs characters: the test would catch a no-op.
     assert cer(reference, read_text(plain)) > cer(reference, read_text(cleaned))
+
+
+def _scanned_at_200_dpi(image: np.ndarray) -> np.ndarray:
+    """Yellowed, blurred, 200 dpi JPEG q45 and back to 300 dpi: colour survives only at half resolution."""
+    h, w = image.shape[:2]
+    aged = cv2.GaussianBlur(yellow_and_shadow(image, "right"), (0, 0), 1.0)
+    small = jpeg(cv2.resize(aged, (w * 2 // 3, h * 2 // 3), interpolation=cv2.INTER_AREA), 45)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+
+
+def test_navy_signature_rim_goes_on_a_yellowed_jpeg_scan(text_strip):
+    h, w = text_strip.shape[:2]
+    signed = _scanned_at_200_dpi(add_signature(text_strip, (w // 3, h // 2), h, bgr=(168, 52, 28)))
+    plain = _scanned_at_200_dpi(text_strip)
+    strokes = _scanned_at_200_dpi(add_signature(np.full_like(text_strip, 255), (w // 3, h // 2), h, bgr=(168, 52, 28)))
+    text_ink = cv2.dilate((cv2.cvtColor(text_strip, cv2.COLOR_BGR2GRAY) < 200).astype(np.uint8), np.ones((7, 7), np.uint8))
+    signature = (cv2.cvtColor(strokes, cv2.COLOR_BGR2GRAY) < 200) & ~text_ink.astype(bool)
+    gray = flatten_illumination(colour_free_gray(signed), 300)
+    lifted_only = otsu(gray)
+    gray[colour_ink_mask(signed, 300)] = 255
+    binary = otsu(gray)
+    assert np.count_nonzero(signature) > 1000
+    # The lift alone leaves the strokes' rims black; the mask takes them out.
+    assert np.count_nonzero(lifted_only[signature] == 0) > 0.05 * np.count_nonzero(signature)
+    assert np.count_nonzero(binary[signature] == 0) <= 0.02 * np.count_nonzero(signature)
+    # The text away from the strokes is untouched, and the mask spares most of the text they cross.
+    text = otsu(flatten_illumination(colour_free_gray(plain), 300)) == 0
+    near = cv2.dilate((cv2.cvtColor(strokes, cv2.COLOR_BGR2GRAY) < 240).astype(np.uint8),
+                      np.ones((25, 25), np.uint8)).astype(bool)
+    assert np.count_nonzero((binary == 0) & text & ~near) >= 0.995 * np.count_nonzero(text & ~near)
+    assert np.count_nonzero((binary == 0) & text & near) >= 0.6 * np.count_nonzero(text & near)
+
+
+def test_black_toner_under_a_seal_is_not_masked(text_strip, sealed):
+    mask = colour_ink_mask(sealed, 300)
+    text_core = cv2.erode((cv2.cvtColor(text_strip, cv2.COLOR_BGR2GRAY) < 60).astype(np.uint8),
+                          np.ones((3, 3), np.uint8)).astype(bool)
+    seal = (cv2.cvtColor(sealed, cv2.COLOR_BGR2GRAY) < 200) & ~text_core
+    assert np.count_nonzero(mask & seal) >= 0.9 * np.count_nonzero(seal & ~cv2.dilate(
+        text_core.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool))
+    assert np.count_nonzero(mask & text_core) <= 0.01 * np.count_nonzero(text_core)
