@@ -40,6 +40,7 @@ SNIPPET_CHARS = 200
 # first (index sort), like the embedded index's window. Totals and facets are then scaled up from the window
 # by a plain count of all matches, and the result says so.
 RANK_WINDOW = 10_000
+GROUP_SAMPLE = 3_000
 
 _MAPPING: dict[str, Any] = {
     "dynamic": "strict",
@@ -129,8 +130,11 @@ def _phrase_clause(terms: tuple[Term, ...], slop: int) -> dict[str, Any]:
     ], "minimum_should_match": 1}}
 
 
-def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
-    """The bool query: words (exact boosted, folded, fuzzy below), phrases, codes, filters, allowed units."""
+def build_query(parsed: ParsedQuery, query: SearchQuery, fuzzy: bool = True) -> dict[str, Any]:
+    """The bool query: words (exact boosted, folded, fuzzy below), phrases, codes, filters, allowed units.
+
+    `fuzzy=False` leaves out the one-edit clauses and the strict-tier constant: scores are then plain.
+    """
     filters: list[dict[str, Any]] = []
     if query.allowed_units is not None:
         filters.append({"terms": {"unit": list(query.allowed_units)}})
@@ -144,19 +148,23 @@ def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     if not parsed.terms and not phrases:
         return {"bool": {"filter": filters, "must": [{"match_all": {}}]}}
     strict = {"bool": {"must": [_term_clause(t, False) for t in parsed.terms] + phrases}}
-    should: list[dict[str, Any]] = [{"constant_score": {"filter": strict, "boost": _STRICT_TIER}}]
+    should: list[dict[str, Any]] = []
+    if fuzzy:
+        should.append({"constant_score": {"filter": strict, "boost": _STRICT_TIER}})
     if len(parsed.terms) > 1:
         should.append({"match_phrase": {"text.folded": {
             "query": " ".join(t.folded for t in parsed.terms), "slop": PROXIMITY_SLOP}}})
     return {"bool": {
-        "must": [_term_clause(t, True) for t in parsed.terms] + phrases,
+        "must": [_term_clause(t, fuzzy) for t in parsed.terms] + phrases,
         "should": should,
         "filter": filters,
     }}
 
 
-def _score(raw: float | None) -> float:
+def _score(raw: float | None, fuzzy: bool) -> float:
     raw = raw or 0.0
+    if not fuzzy:
+        return raw
     return raw - _STRICT_TIER if raw >= _STRICT_TIER else raw * FUZZY_SCORE_FACTOR
 
 
@@ -293,15 +301,26 @@ class ElasticSearchIndex:
             "fields": {"text.folded": {"number_of_fragments": 1, "fragment_size": SNIPPET_CHARS,
                                         "no_match_size": SNIPPET_CHARS}},
         }
-        group_count = {"cardinality": {"field": "group_key", "precision_threshold": 40000}}
-        aggs: dict[str, Any] = {"groups": group_count}
+        group_count = {"cardinality": {"field": "group_key", "precision_threshold": GROUP_SAMPLE}}
+        facet_aggs: dict[str, Any] = {"groups": group_count}
         for name in FACET_NAMES:
-            aggs[name] = {"terms": {"field": name, "size": 200}, "aggs": {"groups": group_count}}
-        es_query = build_query(parsed, query)
+            facet_aggs[name] = {"terms": {"field": name, "size": 200}, "aggs": {"groups": group_count}}
+        # Groups and facets come from the best GROUP_SAMPLE pages, as in the embedded index.
+        aggs: dict[str, Any] = {"sample": {"sampler": {"shard_size": GROUP_SAMPLE}, "aggs": facet_aggs}}
         try:
+            strict = build_query(parsed, query, fuzzy=False)
+            matched = self._count(strict)
+            if matched > GROUP_SAMPLE:
+                # The best pages mostly come one per dossier; the window's whole dossiers give the ratio
+                # that turns the page count into a group count.
+                aggs["window_groups"] = group_count
+            # One-edit matches rank below every strict one, so they matter only while strict matches leave
+            # room in the sample; skipping them then saves their expansion in every inner-hits sub-search.
+            fuzzy = matched < GROUP_SAMPLE and any(t.fuzzy for t in parsed.terms)
+            es_query = build_query(parsed, query) if fuzzy else strict
             response = self._call(
                 "search", self._client.search, index=self.alias, query=es_query,
-                from_=query.offset, size=query.limit, aggs=aggs, track_total_hits=True,
+                from_=query.offset, size=max(1, query.limit), aggs=aggs, track_total_hits=True,
                 terminate_after=self.rank_window,
                 source=["dossier_code", "document_id", "page_number"],
                 collapse={"field": "group_key", "inner_hits": {
@@ -311,35 +330,46 @@ class ElasticSearchIndex:
                 }},
                 sort=[{"_score": "desc"}, {"group_key": "asc"}],
             )
+            if fuzzy:
+                matched = self._count(es_query) if response.get("terminated_early") else response["hits"]["total"]["value"]
         except NotFoundError:
             self.ensure()
             return SearchResult(total=0, groups=[], facets={name: {} for name in FACET_NAMES})
         groups = []
-        for hit in response["hits"]["hits"]:
-            inner = [self._page_hit(page) for page in hit["inner_hits"]["pages"]["hits"]["hits"]]
+        for hit in response["hits"]["hits"][: query.limit]:
+            inner = [self._page_hit(page, fuzzy) for page in hit["inner_hits"]["pages"]["hits"]["hits"]]
             groups.append(DossierHit(hit["_source"].get("dossier_code"), inner[0], inner[1:]))
-        estimated = bool(response.get("terminated_early"))
-        scale = 1.0
-        if estimated:
-            # Only the window was ranked and aggregated; count every match (no scoring) to scale it up.
-            matched = self._call("count", self._client.count, index=self.alias,
-                                 query={"constant_score": {"filter": es_query}})["count"]
-            scale = matched / max(1, response["hits"]["total"]["value"])
-        total = round(int(response["aggregations"]["groups"]["value"]) * scale)
+        sample = response["aggregations"]["sample"]
+        sampled = max(1, int(sample["doc_count"]))
+        # Above GROUP_SAMPLE distinct groups the cardinality count is approximate too.
+        estimated = matched > sampled or int(sample["groups"]["value"]) >= GROUP_SAMPLE
+        sample_groups = int(sample["groups"]["value"])
+        total = sample_groups
+        if matched > sampled:
+            window = response["aggregations"].get("window_groups")
+            per_page = (int(window["value"]) / max(1, int(response["hits"]["total"]["value"])) if window
+                        else sample_groups / sampled)
+            total = round(matched * per_page)
+        scale = total / sample_groups if sample_groups else 1.0
         facets = {
             name: {str(bucket["key"]): min(total, round(int(bucket["groups"]["value"]) * scale))
-                   for bucket in response["aggregations"][name]["buckets"]}
+                   for bucket in sample[name]["buckets"]}
             for name in FACET_NAMES
         }
         return SearchResult(total=total, groups=groups, facets=facets, total_is_estimate=estimated)
 
+    def _count(self, es_query: dict[str, Any]) -> int:
+        """Pages matching, without scoring: cheap even for a word on every page."""
+        return int(self._call("count", self._client.count, index=self.alias,
+                              query={"constant_score": {"filter": es_query}})["count"])
+
     @staticmethod
-    def _page_hit(hit: dict[str, Any]) -> PageHit:
+    def _page_hit(hit: dict[str, Any], fuzzy: bool) -> PageHit:
         fragments = hit.get("highlight", {}).get("text.folded") or [""]
         return PageHit(
             page_id=hit["_id"],
             document_id=hit["_source"]["document_id"],
             page_number=int(hit["_source"]["page_number"]),
-            score=_score(hit.get("_score")),
+            score=_score(hit.get("_score"), fuzzy),
             snippet=fragments[0].replace("\n", " ").strip(),
         )

@@ -373,17 +373,20 @@ class EmbeddedSearchIndex:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS matched (rowid INTEGER PRIMARY KEY, group_key TEXT,"
                      " unit TEXT, field TEXT, year INTEGER, status TEXT, score REAL, rank REAL)")
         conn.execute("DELETE FROM temp.matched")
+        groups_per_page = None
         if parsed.keys:
             matched_pages = self._match_keys(conn, parsed, query, strict, fuzzy)
         else:
-            matched_pages = self._match_text(conn, query, strict, fuzzy)
+            matched_pages, groups_per_page = self._match_text(conn, query, strict, fuzzy)
         sample_pages, sample_groups = conn.execute(
             "SELECT COUNT(*), COUNT(DISTINCT group_key) FROM temp.matched").fetchone()
         estimated = matched_pages > sample_pages
-        # Pages per dossier vary little between the best-ranked pages and the rest, so the sample's ratio
-        # scales the page count up to a group count.
-        scale = matched_pages / sample_pages if estimated else 1.0
-        total = round(sample_groups * scale)
+        total = sample_groups
+        if estimated:
+            # The best-ranked pages mostly come one per dossier, so the window's whole dossiers, not the
+            # sample, give the groups-per-page ratio that turns the page count into a group count.
+            total = round(matched_pages * (groups_per_page or sample_groups / max(1, sample_pages)))
+        scale = total / sample_groups if estimated and sample_groups else 1.0
         facets: dict[str, dict[str, int]] = {}
         for name in FACET_NAMES:
             rows = conn.execute(
@@ -448,15 +451,16 @@ class EmbeddedSearchIndex:
         return " AND ".join(parts) or None
 
     def _match_text(self, conn: sqlite3.Connection, query: SearchQuery, strict: str | None,
-                    fuzzy: str | None) -> int:
-        """Fills temp.matched with the best GROUP_SAMPLE pages of at most RANK_WINDOW ranked ones; returns
-        how many pages match in all (fuzzy-only pages are not counted once strict ones fill the window)."""
+                    fuzzy: str | None) -> tuple[int, float | None]:
+        """Fills temp.matched with the best GROUP_SAMPLE pages of at most RANK_WINDOW ranked ones. Returns
+        how many pages match in all (fuzzy-only pages are not counted once strict ones fill the sample) and,
+        when that is more than the sample, groups per page over the window."""
         filters = self._filter_expr(query)
         columns = "p.rowid, p.group_key, p.unit, p.field, p.year, p.status"
         if strict is None and filters is None:
             conn.execute(f"INSERT INTO temp.matched SELECT {columns}, 0.0, 0.0 FROM pages p"
                          " ORDER BY p.rowid DESC LIMIT ?", (self.group_sample,))
-            return int(conn.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
+            return int(conn.execute("SELECT COUNT(*) FROM pages").fetchone()[0]), None
         if strict is None:
             strict, fuzzy = filters, None
         elif filters is not None:
@@ -473,13 +477,20 @@ class EmbeddedSearchIndex:
             matched += int(conn.execute(count_sql, (fuzzy,)).fetchone()[0])
             hits_sql += f" UNION ALL SELECT rowid, score * {FUZZY_SCORE_FACTOR}, tier FROM ({window.format(tier=1)})"
             hit_args.append(fuzzy)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS ranked (rowid INTEGER PRIMARY KEY, score REAL, rank REAL)")
+        conn.execute("DELETE FROM temp.ranked")
+        conn.execute(f"INSERT INTO temp.ranked SELECT rowid, score, score - tier * {_TIER_GAP} FROM ({hits_sql})",
+                     hit_args)
         conn.execute(
             f"INSERT INTO temp.matched SELECT {columns}, h.score, h.rank FROM"
-            f" (SELECT rowid, score, score - tier * {_TIER_GAP} AS rank FROM ({hits_sql})"
-            f"  ORDER BY rank DESC LIMIT {self.group_sample}) h JOIN pages p ON p.rowid = h.rowid",
-            hit_args,
+            f" (SELECT rowid, score, rank FROM temp.ranked ORDER BY rank DESC LIMIT {self.group_sample}) h"
+            f" JOIN pages p ON p.rowid = h.rowid"
         )
-        return matched
+        if matched <= self.group_sample:
+            return matched, None
+        pages, groups = conn.execute("SELECT COUNT(*), COUNT(DISTINCT p.group_key) FROM temp.ranked r"
+                                     " JOIN pages p ON p.rowid = r.rowid").fetchone()
+        return matched, groups / pages if pages else None
 
     def _groups(self, conn: sqlite3.Connection, group_keys: list[str], exact_forms: set[str],
                 folded_forms: set[str], per_group: int) -> list[DossierHit]:
