@@ -81,6 +81,8 @@ def document_unit(catalog: Catalog, document: Document) -> str | None:
 def visible_document(catalog: Catalog, user: User, document_id: int) -> Document:
     from storage.catalog import NotFoundError
 
+    if not 0 < document_id < 2**63:  # beyond the database's integers: cannot exist
+        raise NotVisible()
     try:
         document = catalog.get_document(document_id)
     except NotFoundError:

@@ -88,3 +88,12 @@ def test_audit_trail_exports_as_csv_for_admins_only(client_for) -> None:
     # A search text must not turn into a spreadsheet formula.
     assert any(r[5] == '\'=HYPERLINK("x")' for r in rows[1:])
     assert client_for("lanh_dao").get("/admin/audit.csv").status_code == 403
+
+
+def test_figures_follow_the_catalogue_at_once_despite_caching(app, web_home, client_for) -> None:
+    admin = client_for("admin")
+    before = admin.get("/api/report", params={"by": "unit"}).json()
+    app.state.services.catalog.set_target(0.5, unit=UNIT_B)
+    after = admin.get("/api/report", params={"by": "unit"}).json()
+    assert after == cli_report(web_home, "--by", "unit") and after != before
+    assert "50.0%" in admin.get("/dashboard").text
