@@ -70,7 +70,9 @@ class AccountsMixin(CatalogCore):
         with self.transaction() as session:
             if session.scalars(select(UserRow).where(UserRow.username == name)).one_or_none():
                 raise CatalogError(f"người dùng {name} đã tồn tại / user {name} already exists")
-            row = UserRow(username=name, password_hash=password_hash, role=role, units=cleaned, disabled=False)
+            row = UserRow(
+                username=name, password_hash=password_hash, role=role, units=cleaned, disabled=False
+            )
             session.add(row)
             session.flush()
             add_event(session, actor, "user.created", "user", name, {"role": role, "units": cleaned})
@@ -111,7 +113,9 @@ class AccountsMixin(CatalogCore):
 
     def get_user(self, username: str) -> Account | None:
         with self.transaction() as session:
-            row = session.scalars(select(UserRow).where(UserRow.username == nfc(username).strip())).one_or_none()
+            row = session.scalars(
+                select(UserRow).where(UserRow.username == nfc(username).strip())
+            ).one_or_none()
             return _account(row) if row else None
 
     def users(self) -> list[Account]:
@@ -126,7 +130,11 @@ class AccountsMixin(CatalogCore):
         with self.transaction() as session:
             session.add(
                 SessionRow(
-                    token_hash=token_hash, user_id=user_id, csrf_token=csrf_token, expires_at=expires_at, ip=ip
+                    token_hash=token_hash,
+                    user_id=user_id,
+                    csrf_token=csrf_token,
+                    expires_at=expires_at,
+                    ip=ip,
                 )
             )
             user = session.get_one(UserRow, user_id)
@@ -162,7 +170,9 @@ class AccountsMixin(CatalogCore):
         with self.transaction() as session:
             session.add(LoginAttemptRow(username=username[:64], ip=ip[:64], success=success))
 
-    def failed_logins_since(self, since: datetime, *, username: str | None = None, ip: str | None = None) -> int:
+    def failed_logins_since(
+        self, since: datetime, *, username: str | None = None, ip: str | None = None
+    ) -> int:
         """Failed attempts after `since` for this username and/or address."""
         query = select(func.count(LoginAttemptRow.id)).where(
             LoginAttemptRow.at > since, LoginAttemptRow.success.is_(False)
