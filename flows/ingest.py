@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from prefect import flow, get_run_logger, task
+import logging
+
+from prefect import flow, task
+from prefect.exceptions import MissingContextError
+from prefect.logging import get_run_logger
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -39,6 +43,14 @@ from storage.errors import StorageUnavailableError
 from storage.objects import derived_key, file_sha256, original_key, safe_suffix
 
 DONE_DOCUMENT_STATES = ("recognized", "indexed")
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    """Prefect's run logger inside a flow or task; the module logger when called directly (the web app)."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("sohoa.ingest")
 
 
 class Progress(Protocol):
@@ -136,7 +148,7 @@ def store_file(ctx: FileContext, key: str, path: Path) -> str:
 
 def _log_retry(key: str):  # noqa: ANN202
     def log(attempt: int, exc: Exception) -> None:
-        get_run_logger().warning("kho lưu trữ chưa sẵn sàng / store unavailable (%s), thử lại %d: %s", key, attempt, exc)
+        _logger().warning("kho lưu trữ chưa sẵn sàng / store unavailable (%s), thử lại %d: %s", key, attempt, exc)
 
     return log
 
@@ -300,11 +312,11 @@ def run_ingest(
             imported = import_registry(backends.catalog, manifest)
             registry = {"inserted": imported.inserted, "updated": imported.updated, "errors": len(imported.errors)}
             for line in imported.error_lines():
-                get_run_logger().warning(line)
+                _logger().warning(line)
         found = discover(paths)
         files = found.files
         for skipped in found.skipped:
-            get_run_logger().warning("bỏ qua tệp ẩn/tạm / skipped hidden or temporary file: %s", skipped)
+            _logger().warning("bỏ qua tệp ẩn/tạm / skipped hidden or temporary file: %s", skipped)
         batch = backends.catalog.start_batch(batch_key([str(p) for p in paths]), source=", ".join(map(str, paths)), unit=unit)
         workers = jobs or multiprocessing.cpu_count()
         with ProcessPoolExecutor(

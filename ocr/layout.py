@@ -53,6 +53,21 @@ def split_line(line: list[Word], min_gap: float) -> list[Segment]:
     return [Segment(tuple(s)) for s in segments]
 
 
+def column_gap(lines: list[list[Word]], page_width: int) -> float:
+    """The narrowest gap that separates two columns: several times this page's ordinary word spacing.
+
+    Justified lines stretch word spacing, so the bound never drops below a line height; tiny pages use a
+    share of the width.
+    """
+    heights = sorted(w.height for line in lines for w in line)
+    line_height = heights[len(heights) // 2]
+    gaps = sorted(
+        b.left - (a.left + a.width) for line in lines for a, b in zip(line, line[1:]) if b.left > a.left + a.width
+    )
+    word_gap = gaps[len(gaps) // 2] if gaps else line_height / 3
+    return max(0.02 * page_width, 1.2 * line_height, 3.5 * word_gap)
+
+
 def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
     """Lines (as segments) in reading order; runs of half-width lines are emitted column by column.
 
@@ -61,9 +76,7 @@ def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
     lines = group_lines(words)
     if not lines:
         return []
-    heights = sorted(w.height for w in words)
-    line_height = heights[len(heights) // 2]
-    min_gap = max(0.02 * page_width, 1.6 * line_height)
+    min_gap = column_gap(lines, page_width)
     content_left = min(w.left for w in words)
     content_right = max(w.left + w.width for w in words)
     mid = (content_left + content_right) / 2
