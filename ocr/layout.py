@@ -87,14 +87,20 @@ def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
     def flush_run() -> None:
         if not run:
             return
-        left = [s for segs in run for s in segs if s.right <= mid]
-        right = [s for segs in run for s in segs if s.right > mid]
-        has_right_column = any(s.left >= mid for s in right)
-        if has_right_column and left:
-            out.append(left)
-            out.append(right)
+        segments = [s for segs in run for s in segs]
+        split = [segs for segs in run if len(segs) > 1]
+        if split:
+            # Lines split at a column gap say where the right column starts; centred lines below the motto
+            # start further right, never left of it.
+            boundary = min(segs[1].left for segs in split) - 0.01 * page_width
+            left = [s for s in segments if s.left < boundary]
+            right = [s for s in segments if s.left >= boundary]
         else:
-            out.append([s for segs in run for s in segs])
+            left = [s for s in segments if s.right <= mid]
+            right = [s for s in segments if s.right > mid]
+            if not any(s.left >= mid for s in right):
+                left, right = segments, []
+        out.extend(group for group in (left, right) if group)
         run.clear()
 
     for line in lines:

@@ -43,3 +43,19 @@ def test_seal_remnants_are_noise_but_text_punctuation_is_not() -> None:
     assert is_noise(word(")", 0, 0, 1, conf=20))
     assert not is_noise(word("-", 0, 0, 1, conf=90))
     assert not is_noise(word("đ", 0, 0, 1, conf=10))
+
+
+def test_a_motto_starting_left_of_the_page_middle_is_still_the_right_column() -> None:
+    # Receipt header: a QR code pushes the agency block right, and the long motto starts before the middle of
+    # the text area; the centred lines under the motto start further right.
+    words = [
+        word("UBND", 400, 100, 1, 140), word("HUYỆN", 560, 100, 1, 180),
+        word("CỘNG", 1100, 100, 1, 150), word("HÒA", 1270, 100, 1, 110), word("NAM", 1400, 100, 1, 120),
+        word("ỦY", 480, 160, 2, 70), word("BAN", 570, 160, 2, 110),
+        word("Độc", 1300, 160, 2, 90), word("lập", 1410, 160, 2, 80),
+        word("XÃ", 490, 220, 3, 70), word("AN", 580, 220, 3, 80),
+        word("Số:", 520, 280, 4, 70), word("0110/TNHS", 610, 280, 4, 250),
+        word("Cát", 1240, 280, 4, 80), word("Hưng,", 1340, 280, 4, 130),
+    ]
+    lines = [line for line in layout_text(words, page_width=2480).splitlines() if line]
+    assert lines == ["UBND HUYỆN", "ỦY BAN", "XÃ AN", "Số: 0110/TNHS", "CỘNG HÒA NAM", "Độc lập", "Cát Hưng,"]
