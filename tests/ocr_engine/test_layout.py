@@ -52,10 +52,12 @@ def test_a_motto_starting_left_of_the_page_middle_is_still_the_right_column() ->
         word("UBND", 400, 100, 1, 140), word("HUYỆN", 560, 100, 1, 180),
         word("CỘNG", 1100, 100, 1, 150), word("HÒA", 1270, 100, 1, 110), word("NAM", 1400, 100, 1, 120),
         word("ỦY", 480, 160, 2, 70), word("BAN", 570, 160, 2, 110),
-        word("Độc", 1300, 160, 2, 90), word("lập", 1410, 160, 2, 80),
+        word("Độc", 1250, 160, 2, 90), word("lập", 1360, 160, 2, 80),
         word("XÃ", 490, 220, 3, 70), word("AN", 580, 220, 3, 80),
         word("Số:", 520, 280, 4, 70), word("0110/TNHS", 610, 280, 4, 250),
-        word("Cát", 1240, 280, 4, 80), word("Hưng,", 1340, 280, 4, 130),
+        word("Cát", 1240, 280, 4, 80), word("Hưng,", 1340, 280, 4, 130), word("ngày", 1490, 280, 4, 100),
+        word("20", 1610, 280, 4, 50), word("tháng", 1680, 280, 4, 120), word("11", 1820, 280, 4, 50),
+        word("năm", 1890, 280, 4, 100), word("2020", 2010, 280, 4, 140),
     ]
     lines = [line for line in layout_text(words, page_width=2480).splitlines() if line]
-    assert lines == ["UBND HUYỆN", "ỦY BAN", "XÃ AN", "Số: 0110/TNHS", "CỘNG HÒA NAM", "Độc lập", "Cát Hưng,"]
+    assert lines == ["UBND HUYỆN", "ỦY BAN", "XÃ AN", "Số: 0110/TNHS", "CỘNG HÒA NAM", "Độc lập", "Cát Hưng, ngày 20 tháng 11 năm 2020"]
