@@ -61,21 +61,21 @@ PROVINCES = ("Thừa Thiên Huế", "Quảng Nam", "Nghệ An", "Thái Bình", "
 DISTRICTS = ("Phú Lộc", "Duy Xuyên", "Diễn Châu", "Kiến Xương", "Phù Cát", "Hương Trà", "Can Lộc", "Gio Linh")
 
 _BOILER = (
-    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số điều "
-    "của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;",
-    "Căn cứ Luật Đất đai ngày 29 tháng 11 năm 2013 và Nghị định số 43/2014/NĐ-CP ngày 15 tháng 5 năm 2014 của "
-    "Chính phủ quy định chi tiết thi hành một số điều của Luật Đất đai;",
+    ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số điều "
+     "của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;"),
+    ("Căn cứ Luật Đất đai ngày 29 tháng 11 năm 2013 và Nghị định số 43/2014/NĐ-CP ngày 15 tháng 5 năm 2014 của "
+     "Chính phủ quy định chi tiết thi hành một số điều của Luật Đất đai;"),
     "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014 và Nghị định số 123/2015/NĐ-CP ngày 15 tháng 11 năm 2015;",
-    "Căn cứ Nghị định số 23/2015/NĐ-CP ngày 16 tháng 02 năm 2015 của Chính phủ về cấp bản sao từ sổ gốc, "
-    "chứng thực bản sao từ bản chính, chứng thực chữ ký;",
-    "Căn cứ Nghị định số 20/2021/NĐ-CP ngày 15 tháng 3 năm 2021 của Chính phủ quy định chính sách trợ giúp xã "
-    "hội đối với đối tượng bảo trợ xã hội;",
+    ("Căn cứ Nghị định số 23/2015/NĐ-CP ngày 16 tháng 02 năm 2015 của Chính phủ về cấp bản sao từ sổ gốc, "
+     "chứng thực bản sao từ bản chính, chứng thực chữ ký;"),
+    ("Căn cứ Nghị định số 20/2021/NĐ-CP ngày 15 tháng 3 năm 2021 của Chính phủ quy định chính sách trợ giúp xã "
+     "hội đối với đối tượng bảo trợ xã hội;"),
     "Theo đề nghị của công chức địa chính - xây dựng và công chức tư pháp - hộ tịch,",
-    "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân, các cơ quan, đơn vị có liên quan và cá nhân có tên "
-    "tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    ("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân, các cơ quan, đơn vị có liên quan và cá nhân có tên "
+     "tại Điều 1 chịu trách nhiệm thi hành Quyết định này."),
     "Quyết định này có hiệu lực kể từ ngày ký.",
-    "Tôi xin cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật về lời "
-    "khai của mình.",
+    ("Tôi xin cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật về lời "
+     "khai của mình."),
     "Hồ sơ gồm: đơn đề nghị, bản sao căn cước công dân, giấy tờ về quyền sử dụng đất, sơ đồ thửa đất.",
     "Bộ phận tiếp nhận và trả kết quả đã kiểm tra thành phần hồ sơ, hồ sơ đầy đủ và hợp lệ theo quy định.",
     "Khi đến nhận kết quả, người nhận mang theo giấy tiếp nhận hồ sơ và hẹn trả kết quả này.",
@@ -193,8 +193,7 @@ def corpus_pages(pages: int, seed: int = 0) -> Iterator[PageDocument]:
     """Exactly `pages` pages, lazily: memory does not grow with the corpus."""
     left = pages
     for d in corpus_dossiers(pages, seed):
-        for page in d.pages[:left]:
-            yield page
+        yield from d.pages[:left]
         left -= min(left, len(d.pages))
 
 

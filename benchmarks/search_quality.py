@@ -68,7 +68,7 @@ def build_corpus(scan_dir: Path, seed: int) -> tuple[list[Dossier], list[Scanned
     counter = iter(range(seed * 10_000, seed * 10_000 + 10_000))
     levels = iter([0, 1, 2, 3] * 30)
 
-    def page(kind: str, d: Dossier, **kw: object):  # noqa: ANN202
+    def page(kind: str, d: Dossier, **kw: object):
         return generate_page(kind, next(counter), next(levels), dossier=d, **kw)
 
     files: list[ScannedFile] = []

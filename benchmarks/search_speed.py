@@ -104,7 +104,7 @@ def load(index: SearchIndex, pages: int, seed: int) -> float:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run_queries(index: SearchIndex, queries: list[TimedQuery], warmup: int) -> dict[str, list[float]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import re
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator

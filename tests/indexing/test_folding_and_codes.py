@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexing.codes import find_document_numbers, normalize_dossier_code, normalize_document_number
+from indexing.codes import find_document_numbers, normalize_document_number, normalize_dossier_code
 from indexing.folding import exact, fold, within_one_edit
 from indexing.query import parse_query
 

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from indexing import PageDocument, SearchIndex, SearchQuery, SearchUnavailableError, open_search_index, result_rows
+from indexing import (
+    PageDocument,
+    SearchIndex,
+    SearchQuery,
+    SearchUnavailableError,
+    open_search_index,
+    result_rows,
+)
 from tests.conftest import service_url
 
 FILLER = [

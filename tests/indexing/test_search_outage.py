@@ -49,7 +49,7 @@ class PrivateElasticsearch:
         self.url = ""
 
     def start(self) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(["bash", str(SCRIPT), "start"], env=self.env, capture_output=True, text=True,
+        done = subprocess.run(["bash", str(SCRIPT), "start"], check=False, env=self.env, capture_output=True, text=True,
                               timeout=600)
         if done.returncode == 0:
             self.url = done.stdout.strip().splitlines()[-1].split("=", 1)[1]
