@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ocr.cleanup.components import label
+
 # Fewer glyph-sized marks than this is blank: one short handwritten or typed line already has more.
 MIN_GLYPHS = 12
 # Ink lighter than this (normalised gray, paper = 255) is show-through from the other side, not print.
@@ -18,7 +20,7 @@ def glyph_count(binary: np.ndarray, dpi: float, stats: np.ndarray | None = None)
     caller has already labelled `binary`; labelling a page again is most of this check's cost.
     """
     if stats is None:
-        stats = cv2.connectedComponentsWithStats(cv2.bitwise_not(binary), connectivity=8)[2][1:]
+        stats = label(cv2.bitwise_not(binary))[2][1:]
     mm = dpi / 25.4
     h = stats[:, cv2.CC_STAT_HEIGHT]
     w = stats[:, cv2.CC_STAT_WIDTH]

@@ -7,6 +7,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from ocr.cleanup.components import label
 from ocr.cleanup.leaders import find_leaders
 
 # A dark region touching the image edge is a scanner border when it runs this far along the edge...
@@ -41,7 +42,7 @@ class Tidied(NamedTuple):
 
 
 def components_of(binary: np.ndarray) -> Components:
-    return Components(*cv2.connectedComponentsWithStats(cv2.bitwise_not(binary), connectivity=8))
+    return Components(*label(cv2.bitwise_not(binary)))
 
 
 def whiten(binary: np.ndarray, components: Components, mask: np.ndarray, grow: int = 0) -> np.ndarray:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr.cleanup.components import label
+
 # Points beyond this are subsampled: the profile shape is already stable and each angle costs one bincount.
 MAX_POINTS = 250_000
 
@@ -49,7 +51,7 @@ def ink_points(image: np.ndarray, dpi: float, analysis_dpi: float = 150) -> InkP
     """Text-like ink pixels: drops components too big to be glyphs (rules, scanner borders, photos, seals)."""
     ink, res = ink_mask(image, dpi, analysis_dpi)
     mm = res / 25.4
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = label(ink)
     w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     keep = (np.minimum(w, h) <= 12 * mm) & (np.maximum(w, h) <= 60 * mm)
     keep[0] = False
