@@ -31,13 +31,22 @@ class ColourInk:
 
 def find_colour_ink(bgr: np.ndarray, dpi: float) -> ColourInk:
     """Measure red (seal) and blue (signature, ballpoint) ink on a BGR page, sampled every other pixel."""
-    b, g, r = cv2.split(np.ascontiguousarray(bgr[::2, ::2]))
+    b, g, r = cv2.split(every_other_pixel(bgr))
     red = (cv2.subtract(r, cv2.max(g, b)) > 60) & (r > 90)
     blue = (cv2.subtract(b, cv2.max(g, r)) > 40) & (b > 60)
     pixel_mm2 = (25.4 / dpi * 2) ** 2
     n_red, n_blue = int(np.count_nonzero(red)), int(np.count_nonzero(blue))
     return ColourInk(n_red / red.size, n_blue / blue.size,
                      n_red * pixel_mm2 >= MIN_INK_AREA_MM2, n_blue * pixel_mm2 >= MIN_INK_AREA_MM2)
+
+
+def every_other_pixel(image: np.ndarray) -> np.ndarray:
+    """image[::2, ::2] (the last odd row or column dropped), copied by OpenCV: a quarter of numpy's CPU."""
+    h, w = image.shape[:2]
+    if h < 2 or w < 2:
+        return np.ascontiguousarray(image[::2, ::2])
+    even = image[: h - h % 2, : w - w % 2]
+    return cv2.resize(even, (even.shape[1] // 2, even.shape[0] // 2), interpolation=cv2.INTER_NEAREST)
 
 
 def colour_free_gray(bgr: np.ndarray) -> np.ndarray:

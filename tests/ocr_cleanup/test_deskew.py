@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from cleanup_pages import add_noise, jpeg, render_page, rotate_by
 
-from ocr.cleanup.deskew import estimate_skew, rotate_image
+from ocr.cleanup.deskew import estimate_skew, rotate_image, uncovered
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +56,15 @@ def test_rotation_fills_colour_pages_with_paper_colour():
     paper[:] = (200, 235, 245)  # yellowed
     turned = rotate_image(paper, -9.0)
     assert tuple(turned[0, 0]) == (200, 235, 245)
+
+
+@pytest.mark.parametrize("angle", [0.4, -3.0, 9.5, -15.0])
+def test_uncovered_marks_every_fill_pixel_and_at_most_a_seam_more(angle):
+    shape = (700, 500)
+    mask = uncovered(shape, angle)
+    # Ground truth: rotate a white page onto black fill; anything not fully white mixed in fill.
+    truth = rotate_image(np.full(shape, 255, np.uint8), angle, fill=0) < 255
+    assert mask.shape == truth.shape
+    assert not (truth & ~mask).any()
+    seam = cv2.dilate(truth.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    assert not (mask & ~seam).any()

@@ -9,7 +9,7 @@ from cleanup_pages import add_seal, add_signature, cer, jpeg, read_text, render_
 
 from ocr.cleanup.binarize import otsu
 from ocr.cleanup.illumination import flatten_illumination
-from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, find_colour_ink
+from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, every_other_pixel, find_colour_ink
 
 LINES = ["Ông Nguyễn Văn Hùng, thửa đất số 123, tờ bản đồ số 45", "Độc lập - Tự do - Hạnh phúc"]
 
@@ -99,3 +99,11 @@ def test_black_toner_under_a_seal_is_not_masked(text_strip, sealed):
     assert np.count_nonzero(mask & seal) >= 0.9 * np.count_nonzero(seal & ~cv2.dilate(
         text_core.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool))
     assert np.count_nonzero(mask & text_core) <= 0.01 * np.count_nonzero(text_core)
+
+
+@pytest.mark.parametrize("shape", [(351, 248, 3), (350, 249, 3), (9, 7), (1, 5, 3)])
+def test_every_other_pixel_is_the_strided_sample(shape):
+    image = np.random.default_rng(5).integers(0, 256, shape, dtype=np.uint8)
+    h, w = shape[:2]
+    expected = image[::2, ::2] if min(h, w) < 2 else image[: h - h % 2: 2, : w - w % 2: 2]
+    assert np.array_equal(every_other_pixel(image), expected)
