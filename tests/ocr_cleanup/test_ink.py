@@ -107,3 +107,17 @@ def test_every_other_pixel_is_the_strided_sample(shape):
     h, w = shape[:2]
     expected = image[::2, ::2] if min(h, w) < 2 else image[: h - h % 2: 2, : w - w % 2: 2]
     assert np.array_equal(every_other_pixel(image), expected)
+
+
+def test_mask_finds_thin_strokes_far_apart_on_a_page():
+    page = np.full((1200, 900, 3), 235, np.uint8)
+    cv2.line(page, (60, 80), (260, 110), (40, 40, 200), 2)  # thin red stroke near the top left
+    cv2.line(page, (600, 1100), (850, 1050), (170, 60, 30), 2)  # thin blue stroke near the bottom right
+    cv2.putText(page, "Ho va ten", (300, 600), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (20, 20, 20), 3)
+    mask = colour_ink_mask(page, 300)
+    red = np.zeros(page.shape[:2], np.uint8)
+    cv2.line(red, (60, 80), (260, 110), 1, 2)
+    blue = np.zeros(page.shape[:2], np.uint8)
+    cv2.line(blue, (600, 1100), (850, 1050), 1, 2)
+    assert mask[red.astype(bool)].all() and mask[blue.astype(bool)].all()
+    assert not mask[560:620, 300:700].any()  # black text keeps its pixels
