@@ -25,6 +25,10 @@ class InkPoints:
     def __len__(self) -> int:
         return int(self.ys.size)
 
+    def thinned(self, step: int) -> InkPoints:
+        """Every `step`-th point: enough for a coarse angle search, at a fraction of the cost per angle."""
+        return InkPoints(self.ys[::step], self.xs[::step], self.dpi, self.shape)
+
     def swapped(self) -> InkPoints:
         """The same ink seen after a quarter turn (lines that ran vertically now run horizontally)."""
         return InkPoints(self.xs, self.ys, self.dpi, (self.shape[1], self.shape[0]))
