@@ -263,6 +263,86 @@ def doctor() -> None:
         raise typer.Exit(int(ExitCode.missing_dependency))
 
 
+target_app = typer.Typer(no_args_is_help=True, help="Digitization-rate targets per unit, field or period.")
+app.add_typer(target_app, name="target")
+
+
+def _parse_rate(text: str) -> float:
+    """'86.9%', '86.9' and '0.869' all mean 0.869."""
+    value = float(text.strip().rstrip("%").replace(",", "."))
+    return value / 100 if value > 1 or text.strip().endswith("%") else value
+
+
+@target_app.command("set")
+def target_set(
+    rate: Annotated[str, typer.Argument(help="Target rate: 0.869, 86.9 or 86.9%.")],
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+    field: Annotated[str | None, typer.Option("--field")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="YYYY or YYYY-MM")] = None,
+) -> None:
+    """Set a target; without --unit/--field/--period it is the default for everything."""
+    from storage.catalog import open_catalog
+
+    settings = load_settings()
+    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    try:
+        target = catalog.set_target(_parse_rate(rate), unit=unit, field=field, period=period, actor="cli")
+    except ValueError as exc:
+        _fail(str(exc), ExitCode.bad_arguments)
+    finally:
+        catalog.close()
+    print(f"{target.unit or '*'} / {target.field or '*'} / {target.period or '*'}: {target.rate * 100:.1f}%")
+
+
+@target_app.command("import")
+def target_import(
+    path: Annotated[Path, typer.Argument(help="CSV with columns unit, field, period, rate (Vietnamese headers too).")],
+) -> None:
+    """Set many targets from a CSV file: unit,field,period,rate (empty cell = any); e.g. from a province plan."""
+    import csv
+
+    from storage.catalog import open_catalog
+    from storage.catalog.registry import fold_header
+
+    names = {"unit": "unit", "don vi": "unit", "field": "field", "linh vuc": "field", "period": "period",
+             "ky": "period", "nam": "period", "rate": "rate", "target": "rate", "chi tieu": "rate", "ty le": "rate"}
+    settings = load_settings()
+    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    errors = 0
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle, csv.Sniffer().sniff(handle.read(2048), delimiters=",;\t"))
+            handle.seek(0)
+            header = [names.get(fold_header(h), "") for h in next(rows)]
+            for number, row in enumerate(rows, start=2):
+                cells = {name: cell.strip() or None for name, cell in zip(header, row, strict=False) if name}
+                try:
+                    catalog.set_target(_parse_rate(cells.get("rate") or ""), unit=cells.get("unit"),
+                                       field=cells.get("field"), period=cells.get("period"), actor="cli")
+                except ValueError as exc:
+                    errors += 1
+                    print(f"sohoa: {path}: dòng/row {number}: {exc}", file=sys.stderr)
+    finally:
+        catalog.close()
+    if errors:
+        raise typer.Exit(int(ExitCode.some_files_failed))
+
+
+@target_app.command("list")
+def target_list() -> None:
+    """Targets in force (unit / field / period; * = any), and the default."""
+    from storage.catalog import open_catalog
+
+    settings = load_settings()
+    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    try:
+        print(f"default: {catalog.target_for() * 100:.1f}%")
+        for (unit, field, period), rate in sorted(catalog.targets().items()):
+            print(f"{unit or '*'} / {field or '*'} / {period or '*'}: {rate * 100:.1f}%")
+    finally:
+        catalog.close()
+
+
 def _register_web_commands() -> None:
     """`sohoa serve` and `sohoa user ...` live with the web application (web/commands.py)."""
     try:
