@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from benchmarks.synth import generate_page, save_page
-from flows.ingest import run_ingest
-from sohoa.config import load_settings
+from tests.flows.helpers import REPO, sohoa_env
 
 pytestmark = pytest.mark.slow
+
+# In its own interpreter: Prefect starts a temporary API server for tasks run outside a flow and logs its shutdown
+# at exit, which must not land on pytest's closed output streams.
+SCRIPT = """
+import json, sys
+from pathlib import Path
+from flows.ingest import run_ingest
+from sohoa.config import load_settings
+scans, registry, home = map(Path, sys.argv[1:4])
+summary = run_ingest([scans], manifest=registry, settle_seconds=0, jobs=1,
+                     settings=load_settings({"SOHOA_HOME": str(home)}))
+print(json.dumps({"new": summary.count("new"), "skipped": summary.skipped, "registry": summary.registry}))
+"""
 
 
 def test_run_ingest_outside_a_flow_reports_skipped_files_and_registry_errors(tmp_path: Path) -> None:
@@ -20,8 +35,13 @@ def test_run_ingest_outside_a_flow_reports_skipped_files_and_registry_errors(tmp
     (scans / "~$lock.pdf").write_bytes(b"x")
     registry = tmp_path / "registry.csv"
     registry.write_text("Mã hồ sơ,Đơn vị,Ngày tiếp nhận\nH21.65-220914-0011,UBND xã A,14/09/2022\n,UBND xã A,bad\n")
-    settings = load_settings({"SOHOA_HOME": str(tmp_path / "home")})
-    summary = run_ingest([scans], manifest=registry, settle_seconds=0, jobs=1, settings=settings)
-    assert summary.count("new") == 1
-    assert [Path(p).name for p in summary.skipped] == ["~$lock.pdf"]
-    assert summary.registry == {"inserted": 1, "updated": 0, "errors": 1}
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(scans), str(registry), str(home)],
+        env=sohoa_env(home), cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["new"] == 1
+    assert [Path(p).name for p in summary["skipped"]] == ["~$lock.pdf"]
+    assert summary["registry"] == {"inserted": 1, "updated": 0, "errors": 1}
