@@ -8,6 +8,7 @@
 #   SOHOA_MINIO_ACCESS_KEY / SOHOA_MINIO_SECRET_KEY, SOHOA_MINIO_BUCKET,
 #   SOHOA_MINIO_STOP_TIMEOUT (30 s, then SIGKILL), SOHOA_MINIO_START_TIMEOUT (60 s).
 set -euo pipefail
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 exec 3>&1 1>&2  # stdout is reserved for KEY=VALUE lines
 
 # MinIO's community server is source-only now; this is the newest commit the Go proxy serves
@@ -90,24 +91,7 @@ start() {
 }
 
 stop() {
-  if ! running; then
-    rm -f "$pid_file"
-    echo "minio: not running"
-    return 0
-  fi
-  local pid; pid="$(cat "$pid_file")"
-  kill -TERM "$pid"
-  for _ in $(seq 1 $((stop_timeout * 5))); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "minio: pid $pid still running $stop_timeout s after SIGTERM, killing it"
-    kill -KILL "$pid"
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done  # ports are free once it is gone
-  fi
-  rm -f "$pid_file"
-  echo "minio: stopped"
+  stop_by_pidfile minio "$pid_file" "$stop_timeout"
 }
 
 case "${1:-}" in

@@ -2,6 +2,7 @@
 # Prefect server on loopback, on PostgreSQL when SOHOA_TEST_PREFECT_DATABASE_URL is set (else its SQLite).
 # Usage: deploy/prefect.sh install | start | stop     (start prints KEY=VALUE lines on stdout)
 set -euo pipefail
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${SOHOA_CACHE:-$HOME/.cache/sohoa}"
 run="$cache/run/prefect"
@@ -39,13 +40,7 @@ case "${1:-}" in
     exit 1
     ;;
   stop)
-    if [ -f "$run/pid" ]; then
-      pid="$(cat "$run/pid")"
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -9 "$pid" 2>/dev/null || true
-      rm -f "$run/pid"
-    fi
+    stop_by_pidfile prefect "$run/pid" 10
     ;;
   *) echo "usage: $0 install|start|stop" >&2; exit 2;;
 esac

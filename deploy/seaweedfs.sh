@@ -9,6 +9,7 @@
 #   (each gRPC port is the HTTP port + 10000), SOHOA_SEAWEEDFS_ACCESS_KEY / _SECRET_KEY, SOHOA_SEAWEEDFS_BUCKET,
 #   SOHOA_SEAWEEDFS_STOP_TIMEOUT (30 s, then SIGKILL), SOHOA_SEAWEEDFS_START_TIMEOUT (90 s).
 set -euo pipefail
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 exec 3>&1 1>&2  # stdout is reserved for KEY=VALUE lines
 
 SEAWEEDFS_VERSION="${SOHOA_SEAWEEDFS_VERSION:-4.48}"
@@ -114,24 +115,7 @@ start() {
 }
 
 stop() {
-  if ! running; then
-    rm -f "$pid_file"
-    echo "seaweedfs: not running"
-    return 0
-  fi
-  local pid; pid="$(cat "$pid_file")"
-  kill -TERM "$pid"
-  for _ in $(seq 1 $((stop_timeout * 5))); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "seaweedfs: pid $pid still running $stop_timeout s after SIGTERM, killing it"
-    kill -KILL "$pid"
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done  # ports are free once it is gone
-  fi
-  rm -f "$pid_file"
-  echo "seaweedfs: stopped"
+  stop_by_pidfile seaweedfs "$pid_file" "$stop_timeout"
 }
 
 case "${1:-}" in
