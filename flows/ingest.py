@@ -30,11 +30,11 @@ from flows.backends import Backends, RetryPolicy, open_backends, with_retries
 from flows.discover import discover, wait_until_stable
 from flows.index_sync import SyncResult, index_pending
 from flows.linking import DocumentPart, PageClues, split_and_link
-from flows.page_work import PageArtifacts, init_worker, read_page
+from flows.page_work import PageArtifacts, read_page
 from ocr.errors import InputFileError
 from ocr.load import detect_format, validate
 from ocr.pdf_assemble import merge_page_pdfs
-from ocr.pipeline import OcrOptions
+from ocr.pipeline import OcrOptions, init_worker
 from sohoa.config import Settings, load_settings
 from storage.catalog import open_catalog
 from storage.catalog.records import BatchCounts, PageInput, SourceFile

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 
-from ocr.load import load_page
 from ocr.model import PageResult
-from ocr.pipeline import OcrOptions, ocr_page
-from ocr.searchable_pdf import PdfPage, build_searchable_pdf
+from ocr.pipeline import OcrOptions, read_file_page, write_page_pdf
 
 # The viewer needs a legible page, not the 300-dpi working image: half of it keeps a page near 300 kB.
 VIEW_SCALE = 0.5
@@ -25,12 +22,6 @@ class PageArtifacts:
     pdf: Path
     image: Path
     words: Path
-
-
-def init_worker() -> None:
-    # One thread per process: parallelism is over pages.
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    cv2.setNumThreads(1)
 
 
 def words_json(result: PageResult) -> bytes:
@@ -50,11 +41,10 @@ def words_json(result: PageResult) -> bytes:
 
 
 def read_page(path: Path, index: int, options: OcrOptions, scratch: Path) -> PageArtifacts:
-    page = load_page(path, index, dpi=options.dpi, max_pixels=options.max_pixels)
-    result, cleaned = ocr_page(page, options)
+    result, cleaned = read_file_page(path, index, options)
     stem = scratch / f"page-{index + 1:05d}"
     pdf = stem.with_suffix(".pdf")
-    build_searchable_pdf([PdfPage(image=cleaned.display, dpi=cleaned.dpi, words=result.words)], pdf, pdfa=False)
+    write_page_pdf(result, cleaned, pdf)
     view = cv2.resize(cleaned.display, None, fx=VIEW_SCALE, fy=VIEW_SCALE, interpolation=cv2.INTER_AREA)
     image = stem.with_suffix(".jpg")
     cv2.imwrite(str(image), view, [cv2.IMWRITE_JPEG_QUALITY, VIEW_JPEG_QUALITY])

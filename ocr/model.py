@@ -70,6 +70,7 @@ class PageResult:
     height: int
     seconds: float = 0.0
     qr_payloads: list[str] = field(default_factory=list)
+    binarization: str = ""  # the method whose reading was kept: otsu or sauvola
 
     def summary(self) -> dict[str, Any]:
         """What goes in DIR/<file>.json for this page."""
@@ -85,5 +86,6 @@ class PageResult:
             "height": self.height,
             "words": len(self.words),
             "qr": self.qr_payloads,
+            "binarization": self.binarization,
             "seconds": round(self.seconds, 3),
         }

@@ -6,9 +6,12 @@ read the whole path of a page here. Parallelism, files and storage belong to the
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import cv2
 
 from ocr import cleanup, qr
 from ocr.load import DEFAULT_MAX_PIXELS, load_page
@@ -70,15 +73,31 @@ def ocr_page(page: PageImage, options: OcrOptions | None = None) -> tuple[PageRe
         height=height,
         seconds=time.perf_counter() - started,
         qr_payloads=qr_payloads,
+        binarization=method,
     )
-    result.binarization = method  # type: ignore[attr-defined]
     return result, cleaned
 
 
-def ocr_file_page(path: Path, index: int, options: OcrOptions, page_pdf: Path | None) -> PageResult:
-    """Worker entry point: load one page of a file, read it, and write its one-page searchable PDF."""
+def init_worker() -> None:
+    """Set up a page-worker process: one thread everywhere, since parallelism is over pages."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
+
+
+def read_file_page(path: Path, index: int, options: OcrOptions) -> tuple[PageResult, CleanedPage]:
+    """Load one page of a file and read it (what every worker does first)."""
     page = load_page(path, index, dpi=options.dpi, max_pixels=options.max_pixels)
-    result, cleaned = ocr_page(page, options)
+    return ocr_page(page, options)
+
+
+def write_page_pdf(result: PageResult, cleaned: CleanedPage, out: Path) -> None:
+    """One-page searchable PDF (not yet PDF/A: that is set once on the assembled file)."""
+    build_searchable_pdf([PdfPage(image=cleaned.display, dpi=cleaned.dpi, words=result.words)], out, pdfa=False)
+
+
+def ocr_file_page(path: Path, index: int, options: OcrOptions, page_pdf: Path | None) -> PageResult:
+    """`sohoa ocr`'s worker entry point: read one page and write its one-page searchable PDF."""
+    result, cleaned = read_file_page(path, index, options)
     if page_pdf is not None:
-        build_searchable_pdf([PdfPage(image=cleaned.display, dpi=cleaned.dpi, words=result.words)], page_pdf, pdfa=False)
+        write_page_pdf(result, cleaned, page_pdf)
     return result

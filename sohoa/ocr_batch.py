@@ -15,7 +15,7 @@ from pathlib import Path
 from ocr.errors import InputFileError, SohoaError
 from ocr.load import validate
 from ocr.model import PageResult
-from ocr.pipeline import OcrOptions, ocr_file_page
+from ocr.pipeline import OcrOptions, init_worker, ocr_file_page
 from ocr.pdf_assemble import merge_page_pdfs
 
 
@@ -44,14 +44,6 @@ class OcrSummary:
     @property
     def failed(self) -> list[FileOutcome]:
         return [f for f in self.files if not f.ok]
-
-
-def _init_worker() -> None:
-    # One thread per process everywhere: we parallelise over pages, not inside them.
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    import cv2
-
-    cv2.setNumThreads(1)
 
 
 def output_name(path: Path) -> str:
@@ -96,7 +88,7 @@ def run_ocr(
     started = time.perf_counter()
     outcomes = [FileOutcome(path=Path(p)) for p in files]
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as scratch, ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker
     ) as pool:
         pending: dict[Future[PageResult], tuple[FileOutcome, int]] = {}
         remaining: dict[int, int] = {}

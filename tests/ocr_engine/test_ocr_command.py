@@ -65,6 +65,7 @@ def test_good_files_are_still_read_with_text_pdf_and_report(batch) -> None:
         report = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
         assert [p["page"] for p in report["pages"]] == list(range(1, pages + 1))
         assert all(0 < p["mean_confidence"] <= 100 and p["orientation"] in (0, 90, 180, 270) for p in report["pages"])
+        assert all(p["binarization"] in ("otsu", "sauvola") for p in report["pages"])
         if name == "hồ sơ 01.pdf":
             assert report["pages"][0]["mean_confidence"] > 80
         with pikepdf.open(out / f"{name}.pdf") as pdf:
