@@ -71,6 +71,9 @@ class PageResult:
     seconds: float = 0.0
     qr_payloads: list[str] = field(default_factory=list)
     binarization: str = ""  # the method whose reading was kept: otsu or sauvola
+    # Why the page was judged as it was: the ink's glyph count and blank reason, every reading tried (turn,
+    # binarization, confidence, letters read surely) and the scale measured from the text.
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """What goes in DIR/<file>.json for this page."""
@@ -87,5 +90,6 @@ class PageResult:
             "words": len(self.words),
             "qr": self.qr_payloads,
             "binarization": self.binarization,
+            "evidence": self.evidence,
             "seconds": round(self.seconds, 3),
         }

@@ -16,7 +16,9 @@ import cv2
 from ocr import cleanup, qr
 from ocr.load import DEFAULT_MAX_PIXELS, load_page
 from ocr.model import CleanedPage, PageImage, PageResult, PageText
+from ocr.cleanup.orientation import rotate_quadrant
 from ocr.recognize import recognize
+from ocr.verdict import Reading, better, holds_text, sideways_share
 from ocr.searchable_pdf import PdfPage, build_searchable_pdf
 
 
@@ -27,44 +29,86 @@ class OcrOptions:
     max_pixels: int = DEFAULT_MAX_PIXELS
     # Below this mean confidence a page is read again with the other binarization and the better reading kept.
     retry_below: float = 82.0
-    # Pages whose final mean confidence stays below this are flagged for human review.
+    # Pages whose final mean confidence stays below this are flagged for human review, and are first read in
+    # the three other orientations (the clean-up's quarter turn is decided from ink alone).
     low_confidence: float = 70.0
     read_qr: bool = True
 
 
-def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[PageText, str]:
-    """Recognise a cleaned page; on a weak first reading try the other binarization, keep the better one."""
+def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPage, Reading, list[Reading]]:
+    """Recognise a cleaned page, retrying a weak one, and return the page as finally turned, the kept reading
+    and every reading tried.
+
+    A weak first reading is tried with the other binarization (kept when its confidence is higher). A reading
+    that stays weak, and any turned page whose reading is not strong, is also tried in the other orientations;
+    a turn is kept only when its reading is clearly better (`ocr.verdict.better`).
+    """
     method = str(cleaned.details.get("binarization", "otsu"))
-    first = recognize(cleaned.binary, lang=options.lang, dpi=cleaned.dpi)
-    if first.mean_confidence >= options.retry_below or not first.words and cleaned.blank:
-        return first, method
-    other = "sauvola" if method == "otsu" else "otsu"
-    second = recognize(cleanup.rebinarize(cleaned, other), lang=options.lang, dpi=cleaned.dpi)
-    if second.mean_confidence > first.mean_confidence:
-        return second, other
-    return first, method
+    kept = Reading(recognize(cleaned.binary, lang=options.lang, dpi=cleaned.dpi), 0, method)
+    tried = [kept]
+    sideways = sideways_share(kept.text) > 0.5
+    if kept.text.mean_confidence >= options.retry_below and not sideways:
+        return cleaned, kept, tried
+    if not sideways:
+        other = "sauvola" if method == "otsu" else "otsu"
+        second = Reading(recognize(cleanup.rebinarize(cleaned, other), lang=options.lang, dpi=cleaned.dpi), 0,
+                         other)
+        tried.append(second)
+        if second.text.mean_confidence > kept.text.mean_confidence or not holds_text(kept.text) and better(
+                second, kept):
+            kept = second
+        weak = kept.text.mean_confidence < options.low_confidence or not holds_text(kept.text)
+        if not weak and not cleaned.rotation:
+            return cleaned, kept, tried
+    binary = cleaned.binary if kept.binarization == method else cleanup.rebinarize(cleaned, kept.binarization)
+    # Lines read on end mean a quarter turn; otherwise a half turn first, the commonest ink-statistics mistake.
+    for degrees in (90, 270, 180) if sideways else (180, 90, 270):
+        text = recognize(rotate_quadrant(binary, degrees), lang=options.lang, dpi=cleaned.dpi)
+        reading = Reading(text, degrees, kept.binarization)
+        tried.append(reading)
+        if better(reading, kept):
+            kept = reading
+        if kept.turn and kept.text.mean_confidence >= options.retry_below:
+            break  # a strong reading in another orientation settles it
+    return cleanup.turn(cleaned, kept.turn), kept, tried
 
 
 def ocr_page(page: PageImage, options: OcrOptions | None = None) -> tuple[PageResult, CleanedPage]:
     options = options or OcrOptions()
     started = time.perf_counter()
     cleaned = cleanup.clean_page(page)
-    flags = list(cleaned.flags)
-    qr_payloads = [code.text for code in qr.read_qr_codes(cleaned.display)] if options.read_qr else []
-    if cleaned.blank:
-        text = PageText(words=[], text="", mean_confidence=0.0)
-        method = str(cleaned.details.get("binarization", ""))
+    ink = dict(cleaned.details.get("ink") or {})
+    tried: list[Reading] = []
+    if cleaned.blank and ink.get("glyphs", 0) == 0:
+        # Nothing on the binary page could be a character: recognition has nothing to read.
+        text, method, blank = PageText(words=[], text="", mean_confidence=0.0), str(cleaned.details.get("binarization", "")), True
     else:
-        text, method = read_page_text(cleaned, options)
-        if text.mean_confidence < options.low_confidence:
-            flags.append("low-confidence")
+        cleaned, reading, tried = read_page_text(cleaned, options)
+        text, method = reading.text, reading.binarization
+        # The ink's blank verdict stands only when no reading found text: faint print is not bleed-through.
+        blank = cleaned.blank and not any(holds_text(r.text) for r in tried)
+    flags = [f for f in cleaned.flags if f != "blank"]
+    if blank:
+        flags.append("blank")
+        text = PageText(words=[], text="", mean_confidence=0.0)
+    elif cleaned.blank:
+        flags.append("blank-overruled")
+    if not blank and text.mean_confidence < options.low_confidence:
+        flags.append("low-confidence")
+    qr_payloads = [code.text for code in qr.read_qr_codes(cleaned.display)] if options.read_qr else []
     height, width = cleaned.binary.shape[:2]
+    evidence = {"glyphs": ink.get("glyphs"), "ink_reason": ink.get("reason") or None,
+                "readings": [r.summary() for r in tried]}
+    scale = cleaned.details.get("scale")
+    if scale:
+        evidence["scale"] = {"source": scale["source"], "x_height_px": scale["x_height_px"] and round(scale["x_height_px"], 1),
+                             "source_dpi": cleaned.details.get("source_dpi")}
     result = PageResult(
         index=page.index,
         dpi=cleaned.dpi,
         rotation=cleaned.rotation,
         skew=cleaned.skew,
-        blank=cleaned.blank,
+        blank=blank,
         mean_confidence=text.mean_confidence,
         text=text.text,
         words=text.words,
@@ -74,6 +118,7 @@ def ocr_page(page: PageImage, options: OcrOptions | None = None) -> tuple[PageRe
         seconds=time.perf_counter() - started,
         qr_payloads=qr_payloads,
         binarization=method,
+        evidence=evidence,
     )
     return result, cleaned
 

@@ -1,8 +1,9 @@
 """Page clean-up: make a raw scan upright, straight, evenly lit, free of seal ink and dust, then binary.
 
 `clean_page` is the whole stage, in this order (each step a pure function in its own module):
-resample to 300 dpi -> colour ink out -> flatten illumination -> orientation -> deskew -> binarize ->
-border, punch-hole, form-leader and speckle removal -> blank check.
+measure the text's scale -> resample to 300 dpi (as measured) -> colour ink out -> flatten illumination -> orientation -> deskew -> binarize ->
+border, punch-hole, form-leader and speckle removal -> blank check (the ink's opinion only: the pipeline
+confirms a blank page, and any quarter turn of a weak page, by recognition; `turn` applies its verdict).
 """
 
 from __future__ import annotations
@@ -15,18 +16,22 @@ import cv2
 import numpy as np
 
 from ocr.cleanup.binarize import Method, binarize
-from ocr.cleanup.blank import is_blank
+from ocr.cleanup.blank import ink_evidence
 from ocr.cleanup.borders import tidy
 from ocr.cleanup.deskew import estimate_skew, rotate_image, uncovered
 from ocr.cleanup.illumination import flatten_illumination
 from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, find_colour_ink
 from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
 from ocr.cleanup.resample import to_working_resolution
+from ocr.cleanup.scale import page_scale
 from ocr.model import CleanedPage, PageImage
 
-__all__ = ["CleanupOptions", "clean_page", "rebinarize"]
+__all__ = ["CleanupOptions", "clean_page", "rebinarize", "turn"]
 
 MIN_DPI, MAX_DPI = 70, 1200
+# A page is never brought to more pixels than this (a photo measured at low resolution would otherwise grow
+# several-fold): 40 Mpx is A3 at 360 dpi, about 120 MB as BGR.
+MAX_WORKING_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class CleanupOptions:
     """What the clean-up does to a page; the defaults suit commune-scanner output."""
 
     working_dpi: int = 300
+    measure_scale: bool = True  # the resolution from the text's x-height when the stated dpi disagrees
     remove_colour_ink: bool = True
     flatten_illumination: bool = True
     detect_orientation: bool = True
@@ -61,10 +67,19 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
         timings[step] = round(now - clock, 4)
         clock = now
 
-    bgr, dpi = to_working_resolution(image, page.dpi, opts.working_dpi)
+    details: dict = {}
+    source_dpi: float = page.dpi
+    if opts.measure_scale:
+        scale = page_scale(image, page.dpi)
+        details["scale"] = asdict(scale)
+        if scale.source == "text":
+            source_dpi = scale.dpi
+            flags.append("rescaled")
+    target = min(float(opts.working_dpi), source_dpi * (MAX_WORKING_PIXELS / (image.shape[0] * image.shape[1])) ** 0.5)
+    bgr, dpi = to_working_resolution(image, source_dpi, target)
+    details["source_dpi"] = round(source_dpi, 1)
     lap("resample")
 
-    details: dict = {}
     ink_mask = None
     if opts.remove_colour_ink:
         ink = find_colour_ink(bgr, dpi)
@@ -115,12 +130,13 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
     flags += tidy_flags
     lap("borders")
 
-    blank = is_blank(binary, dpi, gray, kept)
+    evidence = ink_evidence(binary, dpi, gray, kept)
+    blank = evidence.looks_blank
     if blank:
         flags.append("blank")
     lap("blank")
 
-    details.update(gray=gray, binarization=method, timings=timings, options=opts, outside=outside)
+    details.update(ink=asdict(evidence), gray=gray, binarization=method, timings=timings, options=opts, outside=outside)
     return CleanedPage(display=bgr, binary=binary, dpi=dpi, rotation=rotation, skew=float(skew or 0.0),
                        blank=blank, flags=flags, details=details)
 
@@ -134,6 +150,24 @@ def rebinarize(cleaned: CleanedPage, method: Method) -> np.ndarray:
     binary, _ = binarize(gray, method, cleaned.dpi)
     binary, _, _ = _tidy(binary, cleaned.dpi, opts, cleaned.details.get("outside"))
     return binary
+
+
+def turn(cleaned: CleanedPage, degrees: int) -> CleanedPage:
+    """The cleaned page turned a further `degrees` clockwise (a quarter-turn multiple), every image with it."""
+    degrees %= 360
+    if degrees == 0:
+        return cleaned
+    details = dict(cleaned.details)
+    for key in ("gray", "outside"):
+        if details.get(key) is not None:
+            details[key] = rotate_quadrant(details[key].view(np.uint8), degrees).view(details[key].dtype)
+    flags = [f for f in cleaned.flags if f != "rotated"]
+    rotation = (cleaned.rotation + degrees) % 360
+    if rotation:
+        flags.append("rotated")
+    return CleanedPage(display=rotate_quadrant(cleaned.display, degrees),
+                       binary=rotate_quadrant(cleaned.binary, degrees), dpi=cleaned.dpi, rotation=rotation,
+                       skew=cleaned.skew, blank=cleaned.blank, flags=flags, details=details)
 
 
 def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions, outside: np.ndarray | None = None

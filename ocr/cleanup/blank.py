@@ -1,6 +1,12 @@
-"""Decide whether a page carries no content: blank back sides, bleed-through of the other side only."""
+"""Say whether a page looks blank by its ink alone: blank back sides, bleed-through of the other side only.
+
+This is only the first opinion: faint print looks like bleed-through to ink statistics, so the pipeline
+declares a page blank only when a recognition pass finds no text on it either (`ocr.pipeline`).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -28,18 +34,39 @@ def glyph_count(binary: np.ndarray, dpi: float, stats: np.ndarray | None = None)
     return int(glyph.sum())
 
 
-def is_blank(binary: np.ndarray, dpi: float, gray: np.ndarray | None = None, stats: np.ndarray | None = None
-             ) -> bool:
-    """True when the page has no content worth reading.
+@dataclass(frozen=True)
+class InkEvidence:
+    """What the ink says about a page: how many glyph-sized marks, how dark they are, and the verdict."""
 
-    With the normalised `gray`, ink whose median darkness is fainter than FAINT_INK_LEVEL counts as
+    glyphs: int
+    median_ink: float | None  # normalised gray of the ink (paper = 255); None when not measured
+    looks_blank: bool
+    reason: str  # "no-glyphs", "few-glyphs", "faint-ink" or "" when the page does not look blank
+
+
+def ink_evidence(binary: np.ndarray, dpi: float, gray: np.ndarray | None = None, stats: np.ndarray | None = None
+                 ) -> InkEvidence:
+    """The ink's case for a blank page.
+
+    With the normalised `gray`, ink whose median darkness is fainter than FAINT_INK_LEVEL looks like
     bleed-through: Otsu always finds a threshold, even between paper and show-through.
     """
-    if glyph_count(binary, dpi, stats) < MIN_GLYPHS:
-        return True
+    glyphs = glyph_count(binary, dpi, stats)
+    median = None
     if gray is not None:
         # Every other row and column: the median of millions of ink pixels does not need all of them.
         ink = gray[::2, ::2][binary[::2, ::2] == 0]
-        if ink.size and float(np.median(ink)) > FAINT_INK_LEVEL:
-            return True
-    return False
+        median = float(np.median(ink)) if ink.size else None
+    if glyphs == 0:
+        return InkEvidence(0, median, True, "no-glyphs")
+    if glyphs < MIN_GLYPHS:
+        return InkEvidence(glyphs, median, True, "few-glyphs")
+    if median is not None and median > FAINT_INK_LEVEL:
+        return InkEvidence(glyphs, median, True, "faint-ink")
+    return InkEvidence(glyphs, median, False, "")
+
+
+def is_blank(binary: np.ndarray, dpi: float, gray: np.ndarray | None = None, stats: np.ndarray | None = None
+             ) -> bool:
+    """True when the ink alone says the page has no content (see `ink_evidence`)."""
+    return ink_evidence(binary, dpi, gray, stats).looks_blank

@@ -1,0 +1,73 @@
+"""The pipeline's verdicts need a reading: faint print is not blank, a wrong quarter turn is undone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cleanup_pages import BODY, add_noise, bleed_through, jpeg, render_lines, render_page
+
+from ocr import cleanup
+from ocr.model import PageImage
+from ocr.pipeline import OcrOptions, ocr_page, read_page_text
+
+pytestmark = pytest.mark.slow
+
+
+def faint(page: np.ndarray, level: int) -> np.ndarray:
+    """Toner so light that the ink's median gray sits above the bleed-through bar (paper 255, ink `level`)."""
+    return (255 - (255 - page.astype(np.float32)) * (255 - level) / 255).astype(np.uint8)
+
+
+def test_faint_print_is_read_not_declared_blank():
+    page = jpeg(add_noise(faint(render_page(dpi=200), 175), 3), 85)
+    cleaned = cleanup.clean_page(PageImage(page, 200, 0))
+    assert cleaned.blank and cleaned.details["ink"]["reason"] == "faint-ink"  # the ink alone says blank
+    result, _ = ocr_page(PageImage(page, 200, 0))
+    assert not result.blank
+    assert "blank-overruled" in result.flags
+    assert "Nguyễn Văn Hùng" in result.text
+    assert result.evidence["ink_reason"] == "faint-ink"
+
+
+def test_bleed_through_alone_stays_blank_with_its_evidence():
+    back = jpeg(add_noise(bleed_through(render_page(dpi=200)), 4), 60)
+    result, _ = ocr_page(PageImage(back, 200, 0))
+    assert result.blank and result.text == "" and not result.words
+    assert result.evidence["glyphs"] is not None
+    assert result.evidence["readings"], "a blank verdict on a page with marks needs a reading behind it"
+    first = result.summary()["evidence"]["readings"][0]
+    # Mirrored print is read as confident nonsense ("nšV", "gnô"): few of its letters are in plausible words.
+    assert first["letters"] < 6 or first["plausible"] < 0.6
+
+
+def test_an_empty_sheet_is_blank_without_running_tesseract():
+    result, _ = ocr_page(PageImage(np.full((1754, 1240, 3), 250, np.uint8), 150, 0))
+    assert result.blank and result.evidence["glyphs"] == 0 and result.evidence["readings"] == []
+
+
+@pytest.mark.parametrize("wrong", [180, 90])
+def test_a_wrong_quarter_turn_is_undone_by_recognition(wrong: int):
+    page = render_page(dpi=300)
+    cleaned = cleanup.clean_page(PageImage(page, 300, 0), cleanup.CleanupOptions(osd="never"))
+    assert cleaned.rotation == 0
+    misturned = cleanup.turn(cleaned, wrong)  # as if the ink statistics had been fooled
+    fixed, kept, tried = read_page_text(misturned, OcrOptions())
+    assert fixed.rotation == 0
+    assert fixed.binary.shape == cleaned.binary.shape
+    assert "Quyết định" in kept.text.text or "QUYẾT ĐỊNH" in kept.text.text
+    assert kept.text.mean_confidence > 80
+    assert len(tried) >= 3
+
+
+def test_a_strong_upright_reading_costs_one_pass():
+    cleaned = cleanup.clean_page(PageImage(render_page(dpi=300), 300, 0), cleanup.CleanupOptions(osd="never"))
+    _, kept, tried = read_page_text(cleaned, OcrOptions())
+    assert len(tried) == 1 and kept.turn == 0
+
+
+def test_one_line_strip_is_read():
+    strip = render_lines([BODY[0]], dpi=300)
+    assert strip.shape[0] < 250
+    result, _ = ocr_page(PageImage(strip, 300, 0))
+    assert not result.blank
+    assert "Luật Đất đai" in result.text
