@@ -35,6 +35,7 @@ from ocr.errors import InputFileError
 from ocr.load import detect_format, validate
 from ocr.pdf_assemble import merge_page_pdfs
 from ocr.pipeline import OcrOptions, init_worker
+from ocr.verdict import review_reasons as page_review_reasons
 from sohoa.config import Settings, load_settings
 from storage.catalog import open_catalog
 from storage.catalog.records import BatchCounts, PageInput, SourceFile
@@ -269,13 +270,8 @@ def record_document(
             path=source.original_name,
         )
     for page, artifact in zip(recorded, pages, strict=True):
-        if "low-confidence" in artifact.result.flags:
-            catalog.open_review_item(
-                "low_confidence",
-                f"độ tin cậy {artifact.result.mean_confidence:.0f}% / confidence",
-                page_id=page.id,
-                document_id=document.id,
-            )
+        for kind, reason in page_review_reasons(artifact.result):
+            catalog.open_review_item(kind, reason, page_id=page.id, document_id=document.id)
     catalog.mark_document_recognized(document.id, pdf_key=pdf_key, verified_keys=verified)
     return part.dossier_code
 

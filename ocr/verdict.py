@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ocr.model import PageText, Word
+from ocr.model import PageResult, PageText, Word
 
 # A word counts as confidently read at this Tesseract confidence or more.
 CONFIDENT = 60.0
@@ -132,3 +132,21 @@ def better(candidate: Reading, kept: Reading) -> bool:
     """True when `candidate` should replace `kept`: clearly more text read surely (a turn needs more still)."""
     margin = BETTER_BY if candidate.turn != kept.turn else 1.0
     return candidate.score > margin * kept.score and candidate.score > 0
+
+
+def review_reasons(result: PageResult) -> list[tuple[str, str]]:
+    """Review items a read page needs, as (kind, reason): every blank verdict with its evidence, and every
+    reading that stayed weak after the other binarization and orientations were tried."""
+    evidence = result.evidence or {}
+    readings = evidence.get("readings") or []
+    reasons: list[tuple[str, str]] = []
+    if result.blank:
+        best = max(readings, key=lambda r: r.get("score", 0), default=None)
+        seen = f", đọc thử {len(readings)} lần, tốt nhất {best['letters']} ký tự tin cậy" if best else ""
+        seen_en = f", {len(readings)} readings tried, best {best['letters']} sure letters" if best else ""
+        reasons.append(("blank", f"trang trắng? {evidence.get('glyphs', 0)} nét mực cỡ chữ{seen} / blank page? "
+                                 f"{evidence.get('glyphs', 0)} glyph-sized marks{seen_en}"))
+    elif "low-confidence" in result.flags:
+        reasons.append(("low_confidence", f"độ tin cậy {result.mean_confidence:.0f}% sau {len(readings)} lần đọc "
+                                          f"/ confidence after {len(readings)} readings"))
+    return reasons

@@ -20,6 +20,7 @@ from web.pages_dossier import download, visible_page
 from web.pages_upload import receive_upload, uploads_of
 from web.passwords import hash_password
 from web.review_service import (
+    PAGE_KINDS,
     ReviewError,
     assign_dossier,
     mark_checked,
@@ -438,7 +439,7 @@ def api_review_retry(request: Request, services: ServicesDep, user: ApiUser, ite
 @router.post("/review/{item_id}/checked", status_code=204, responses=NOT_FOUND)
 def api_review_checked(services: ServicesDep, user: ApiUser, item_id: int) -> Response:
     require(user, "review")
-    mark_checked(services, user, visible_entry(services, user, item_id, "low_confidence"))
+    mark_checked(services, user, visible_entry(services, user, item_id, PAGE_KINDS))
     return Response(status_code=204)
 
 

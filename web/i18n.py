@@ -102,6 +102,7 @@ WEB_MESSAGES: dict[str, tuple[str, str]] = {
     "review.unlinked": ("Tài liệu chưa gắn hồ sơ", "Unlinked documents"),
     "review.quarantined": ("Tệp bị cách ly", "Quarantined files"),
     "review.low_confidence": ("Trang có độ tin cậy thấp", "Low-confidence pages"),
+    "review.blank": ("Trang được coi là trắng", "Pages declared blank"),
     "review.assign": ("Gắn vào hồ sơ", "Assign to dossier"),
     "review.retry": ("Xử lý lại", "Retry"),
     "review.checked": ("Đã kiểm tra", "Mark checked"),

@@ -11,6 +11,7 @@ from web.access import require
 from web.auth import check_csrf
 from web.deps import PageUser, ServicesDep
 from web.review_service import (
+    PAGE_KINDS,
     ReviewError,
     assign_dossier,
     mark_checked,
@@ -74,5 +75,5 @@ def review_checked(
 ) -> Response:
     require(user, "review")
     check_csrf(user, csrf_token)
-    mark_checked(services, user, visible_entry(services, user, item_id, "low_confidence"))
+    mark_checked(services, user, visible_entry(services, user, item_id, PAGE_KINDS))
     return RedirectResponse("/review?done=1", status_code=303)

@@ -47,7 +47,7 @@ def _entry(services: Services, item: ReviewItem) -> ReviewEntry:
 
 def open_entries(services: Services, user: User) -> dict[str, list[ReviewEntry]]:
     """Open items by kind, only those in the user's units (admins: all, including items with no unit)."""
-    grouped: dict[str, list[ReviewEntry]] = {"unlinked": [], "quarantined": [], "low_confidence": []}
+    grouped: dict[str, list[ReviewEntry]] = {"unlinked": [], "quarantined": [], "low_confidence": [], "blank": []}
     for item in services.catalog.review_items(status="open"):
         entry = _entry(services, item)
         if user.sees_unit(entry.unit):
@@ -55,9 +55,10 @@ def open_entries(services: Services, user: User) -> dict[str, list[ReviewEntry]]
     return grouped
 
 
-def visible_entry(services: Services, user: User, item_id: int, kind: str) -> ReviewEntry:
+def visible_entry(services: Services, user: User, item_id: int, kind: str | tuple[str, ...]) -> ReviewEntry:
+    kinds = (kind,) if isinstance(kind, str) else kind
     item = next((i for i in services.catalog.review_items(status=None) if i.id == item_id), None)
-    if item is None or item.kind != kind:
+    if item is None or item.kind not in kinds:
         raise NotVisible()
     entry = _entry(services, item)
     if not user.sees_unit(entry.unit):
@@ -112,6 +113,10 @@ def retry_quarantined(
     catalog.record_event(user.name, "review.retry", "review_item", item.id, {"upload": batch.id})
     uploads.submit(batch)
     return batch
+
+
+# Review items about one page that a person closes by looking at the page.
+PAGE_KINDS = ("low_confidence", "blank")
 
 
 def mark_checked(services: Services, user: User, entry: ReviewEntry) -> None:

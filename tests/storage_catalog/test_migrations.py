@@ -84,3 +84,14 @@ def test_sqlite_uses_wal_foreign_keys_and_busy_timeout(tmp_path) -> None:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     catalog.close()
+
+
+def test_blank_page_review_items_need_revision_0003(catalog_url: str) -> None:
+    catalog = open_catalog(catalog_url)
+    catalog.open_review_item("blank", "blank page? 3 glyph-sized marks", path="scan.pdf")
+    downgrade(catalog.engine, "0002")
+    with catalog.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_items WHERE kind = 'blank'")).scalar() == 0
+    upgrade(catalog.engine)
+    assert catalog.open_review_item("blank", "again", path="scan.pdf").kind == "blank"
+    catalog.close()

@@ -47,6 +47,19 @@ def test_marking_a_low_confidence_page_checked_closes_it(client_for) -> None:
     assert audit and audit[0]["actor"] == "luu_tru_a"
 
 
+def test_a_page_declared_blank_is_shown_with_its_evidence_and_can_be_checked(app, client_for) -> None:
+    catalog = app.state.services.catalog
+    low = next(i for i in catalog.review_items(status=None) if i.kind == "low_confidence")
+    catalog.open_review_item("blank", "trang trắng? 9 nét mực cỡ chữ / blank page? 9 glyph-sized marks",
+                             page_id=low.page_id, document_id=low.document_id)
+    staff = client_for("luu_tru_a")
+    blank = items(staff, "blank")[0]
+    page = staff.get("/review")
+    assert page.status_code == 200 and "9 nét mực" in page.text and "Trang được coi là trắng" in page.text
+    assert staff.post(f"/api/review/{blank['id']}/checked").status_code == 204
+    assert not items(staff, "blank")
+
+
 def test_review_items_of_other_units_cannot_be_acted_on(app, client_for) -> None:
     catalog = app.state.services.catalog
     catalog.create_user("luu_tru_b", hash_password(PASSWORD), "archive_staff", [UNIT_B], actor="test")
