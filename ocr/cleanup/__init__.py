@@ -83,11 +83,14 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
     ink_mask = None
     if opts.remove_colour_ink:
         ink = find_colour_ink(bgr, dpi)
-        if ink.red_found or ink.blue_found:
+        if ink.is_print:
+            gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+            flags.append("colour-print-kept")
+        elif ink.red_found or ink.blue_found:
             gray, ink_mask = colour_free_gray(bgr), colour_ink_mask(bgr, dpi)
+            flags += ["seal-removed"] * ink.red_found + ["signature-removed"] * ink.blue_found
         else:
             gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-        flags += ["seal-removed"] * ink.red_found + ["signature-removed"] * ink.blue_found
         details["colour_ink"] = asdict(ink)
     else:
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)

@@ -26,12 +26,24 @@ SEARCH_DOMINANCE = 20
 SEARCH_MARGIN_MM = 3.0
 
 
+# Red and blue ink making up more than this share of all the page's ink is the print itself (a page printed
+# in colour, navy toner, a screenshot's coloured text), not a seal or a signature beside black print.
+PRINT_COLOUR_SHARE = 0.6
+
+
 @dataclass(frozen=True)
 class ColourInk:
     red_fraction: float  # share of the page covered by red ink
     blue_fraction: float
     red_found: bool
     blue_found: bool
+    dark_fraction: float = 0.0  # share of the page covered by dark ink that is neither red nor blue
+
+    @property
+    def is_print(self) -> bool:
+        """The colour is most of the ink: removing it would remove the text."""
+        colour = self.red_fraction + self.blue_fraction
+        return colour > PRINT_COLOUR_SHARE * (colour + self.dark_fraction)
 
 
 def find_colour_ink(bgr: np.ndarray, dpi: float) -> ColourInk:
@@ -41,8 +53,12 @@ def find_colour_ink(bgr: np.ndarray, dpi: float) -> ColourInk:
     blue = (cv2.subtract(b, cv2.max(g, r)) > 40) & (b > 60)
     pixel_mm2 = (25.4 / dpi * 2) ** 2
     n_red, n_blue = int(np.count_nonzero(red)), int(np.count_nonzero(blue))
+    # Dark is judged against the page's own paper, so a gray or shadowed photo is not all "ink".
+    paper = float(np.percentile(g[::4, ::4], 90))
+    dark = (cv2.max(cv2.max(b, g), r) < 0.55 * paper) & ~red & ~blue
     return ColourInk(n_red / red.size, n_blue / blue.size,
-                     n_red * pixel_mm2 >= MIN_INK_AREA_MM2, n_blue * pixel_mm2 >= MIN_INK_AREA_MM2)
+                     n_red * pixel_mm2 >= MIN_INK_AREA_MM2, n_blue * pixel_mm2 >= MIN_INK_AREA_MM2,
+                     int(np.count_nonzero(dark)) / dark.size)
 
 
 def every_other_pixel(image: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from cleanup_pages import add_seal, add_signature, cer, jpeg, read_text, render_lines, yellow_and_shadow
+from cleanup_pages import add_seal, add_signature, cer, jpeg, read_text, render_lines, render_page, yellow_and_shadow
 
 from ocr.cleanup.binarize import otsu
 from ocr.cleanup.illumination import flatten_illumination
@@ -121,3 +121,25 @@ def test_mask_finds_thin_strokes_far_apart_on_a_page():
     cv2.line(blue, (600, 1100), (850, 1050), 1, 2)
     assert mask[red.astype(bool)].all() and mask[blue.astype(bool)].all()
     assert not mask[560:620, 300:700].any()  # black text keeps its pixels
+
+
+def test_a_page_printed_in_colour_keeps_its_text():
+    # Navy toner or red print is the text itself: masking it as a seal or a signature emptied such pages.
+    from ocr.cleanup import CleanupOptions, clean_page
+    from ocr.model import PageImage
+
+    page = render_page(dpi=300)
+    black = clean_page(PageImage(page, 300, 0), CleanupOptions(osd="never"))
+    text = page[:, :, 0] < 128
+    for bgr in [(110, 40, 20), (30, 30, 170)]:
+        coloured = page.copy()
+        coloured[text] = bgr
+        cleaned = clean_page(PageImage(coloured, 300, 0), CleanupOptions(osd="never"))
+        assert "colour-print-kept" in cleaned.flags and not cleaned.blank
+        ink, black_ink = np.count_nonzero(cleaned.binary == 0), np.count_nonzero(black.binary == 0)
+        assert 0.8 * black_ink <= ink <= 1.25 * black_ink
+
+
+def test_a_seal_beside_black_print_is_still_removed():
+    page = add_seal(render_page(dpi=300), (1700, 3000), 250)
+    assert not find_colour_ink(page, 300).is_print
