@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -135,9 +135,30 @@ def read_file_page(path: Path, index: int, options: OcrOptions) -> tuple[PageRes
     return ocr_page(page, options)
 
 
+# A page brought up to the working resolution by more than this keeps its own pixel count in the PDF: the
+# upsampled pixels were only for Tesseract, and would make the archived image several times larger.
+KEEP_SOURCE_SCALE_ABOVE = 1.2
+
+
+def pdf_page(result: PageResult, cleaned: CleanedPage) -> PdfPage:
+    """The searchable-PDF page of a read page: the upright display image at the source's own resolution."""
+    source_dpi = float(cleaned.details.get("source_dpi") or cleaned.dpi)
+    factor = cleaned.dpi / source_dpi
+    if factor <= KEEP_SOURCE_SCALE_ABOVE:
+        return PdfPage(image=cleaned.display, dpi=cleaned.dpi, words=result.words)
+    height, width = cleaned.display.shape[:2]
+    size = (max(1, round(width / factor)), max(1, round(height / factor)))
+    image = cv2.resize(cleaned.display, size, interpolation=cv2.INTER_AREA)
+    fx, fy = size[0] / width, size[1] / height
+    words = [replace(w, left=round(w.left * fx), top=round(w.top * fy), width=max(1, round(w.width * fx)),
+                     height=max(1, round(w.height * fy))) for w in result.words]
+    # The page keeps its physical size: same points from fewer pixels at a proportionally lower dpi.
+    return PdfPage(image=image, dpi=max(1, round(cleaned.dpi * fx)), words=words)
+
+
 def write_page_pdf(result: PageResult, cleaned: CleanedPage, out: Path) -> None:
     """One-page searchable PDF (not yet PDF/A: that is set once on the assembled file)."""
-    build_searchable_pdf([PdfPage(image=cleaned.display, dpi=cleaned.dpi, words=result.words)], out, pdfa=False)
+    build_searchable_pdf([pdf_page(result, cleaned)], out, pdfa=False)
 
 
 def ocr_file_page(path: Path, index: int, options: OcrOptions, page_pdf: Path | None) -> PageResult:
