@@ -1,0 +1,84 @@
+"""What a page costs sohoa against plain Tesseract: CPU per page, and how many pages needed extra readings.
+
+    .venv/bin/python -m benchmarks.ocr_cpu [--synth 12] [FILE ...]
+
+Target (issue 8): sohoa's CPU per page at most 1.6x plain single-threaded Tesseract's (`tesseract IMG - -l vie`
+on the raw file) on the same pages; extra orientation or binarization readings only on weak pages. Both are
+process CPU times (this process and its Tesseract children), single-threaded, so other load barely moves them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+import cv2  # noqa: E402
+
+from benchmarks.synth import generate_page, save_page  # noqa: E402
+from benchmarks.synth.page import KINDS  # noqa: E402
+from ocr.load import count_pages  # noqa: E402
+from ocr.pipeline import OcrOptions, read_file_page  # noqa: E402
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(files: list[Path]) -> None:
+    cv2.setNumThreads(1)
+    sohoa_cpu = tess_cpu = 0.0
+    readings: Counter[int] = Counter()
+    pages = 0
+    for path in files:
+        try:
+            count = count_pages(path)
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
+            print(f"  {path.name}: skipped ({exc})")
+            continue
+        for index in range(count):
+            start, before = time.process_time(), children_cpu()
+            result, _ = read_file_page(path, index, OcrOptions())
+            cost = time.process_time() - start + children_cpu() - before
+            sohoa_cpu += cost
+            readings[len(result.evidence.get("readings") or [])] += 1
+            pages += 1
+        before = children_cpu()
+        subprocess.run(["tesseract", str(path), "-", "-l", "vie"], capture_output=True, check=False)
+        tess_cpu += children_cpu() - before
+    if not pages:
+        print("no pages")
+        return
+    print(f"{pages} pages from {len(files)} files, single thread")
+    print(f"  sohoa CPU      {sohoa_cpu / pages:6.3f} s/page (load, clean-up, every reading, QR)")
+    print(f"  Tesseract CPU  {tess_cpu / pages:6.3f} s/page (plain, raw file)")
+    print(f"  ratio          {sohoa_cpu / tess_cpu:6.2f}x (target <= 1.6x)")
+    spread = ", ".join(f"{n} reading{'s' if n != 1 else ''}: {readings[n]}" for n in sorted(readings))
+    print(f"  readings per page: {spread}; pages with an extra reading: {pages - readings[1] - readings[0]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--synth", type=int, default=0, help="also generate this many synthetic pages")
+    args = parser.parse_args()
+    print(f"command: {' '.join(sys.argv)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        files = list(args.files)
+        for n in range(args.synth):
+            page = generate_page(KINDS[n % len(KINDS)], seed=500 + n, level=n % 4)
+            files.append(save_page(page, Path(tmp) / f"synth-{n:03d}.png"))
+        measure(files)
+
+
+if __name__ == "__main__":
+    main()
