@@ -15,8 +15,23 @@ from benchmarks.synth.page import SyntheticPage
 SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf")
 
 
-def _pil(page: SyntheticPage) -> Image.Image:
-    return Image.fromarray(cv2.cvtColor(page.image, cv2.COLOR_BGR2RGB))
+def _pil(page: SyntheticPage, flatten: bool = False) -> Image.Image:
+    """The page as Pillow sees it: gray stays gray (mode L), BGRA becomes RGBA (or RGB on white if `flatten`)."""
+    image = page.image
+    if image.ndim == 2:
+        return Image.fromarray(image)
+    if image.shape[2] == 4:
+        rgba = cv2.cvtColor(image, cv2.COLOR_BGRA2RGBA)
+        if not flatten:
+            return Image.fromarray(rgba)
+        a = rgba[..., 3:4].astype("float32") / 255
+        return Image.fromarray((rgba[..., :3] * a + 255 * (1 - a)).astype("uint8"))
+    return Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+
+
+def _dpi(page: SyntheticPage) -> dict:
+    """Pillow's dpi argument; a page whose file carries no resolution (screenshots, photos) gets none."""
+    return {"dpi": (page.dpi, page.dpi)} if page.dpi else {}
 
 
 def save_page(page: SyntheticPage, path: str | Path) -> Path:
@@ -34,19 +49,23 @@ def save_pages(pages: Sequence[SyntheticPage], path: str | Path) -> Path:
     if len(pages) > 1 and suffix not in (".tif", ".tiff", ".pdf"):
         raise ValueError(f"{path}: {suffix} holds one page, got {len(pages)}; use .tif or .pdf")
     path.parent.mkdir(parents=True, exist_ok=True)
-    images = [_pil(p) for p in pages]
+    if suffix in (".jpg", ".jpeg") and pages[0].encoded is not None:
+        # A capture that arrives as JPEG already has its file's bytes: write them, no second compression.
+        path.write_bytes(pages[0].encoded)
+        return path
+    images = [_pil(p, flatten=suffix in (".jpg", ".jpeg", ".pdf")) for p in pages]
     if suffix == ".png":
-        images[0].save(path, dpi=(pages[0].dpi, pages[0].dpi))
+        images[0].save(path, **_dpi(pages[0]))
     elif suffix in (".jpg", ".jpeg"):
-        images[0].save(path, quality=88, dpi=(pages[0].dpi, pages[0].dpi))
+        images[0].save(path, quality=88, **_dpi(pages[0]))
     elif suffix in (".tif", ".tiff"):
         # Pillow writes one resolution per frame from the encoder info of each frame.
-        images[0].save(path, save_all=True, append_images=images[1:], compression="tiff_lzw",
-                       dpi=(pages[0].dpi, pages[0].dpi))
+        images[0].save(path, save_all=True, append_images=images[1:], compression="tiff_lzw", **_dpi(pages[0]))
         if len({p.dpi for p in pages}) > 1:
             _tiff_per_frame_dpi(path, images, pages)
     else:
-        _write_pdf(path, images, [p.dpi for p in pages])
+        # A PDF page needs a size: without a dpi, 96 (what img2pdf and browsers assume).
+        _write_pdf(path, images, [p.dpi or 96 for p in pages])
     return path
 
 
@@ -55,7 +74,7 @@ def _tiff_per_frame_dpi(path: Path, images: list[Image.Image], pages: Sequence[S
 
     with TiffImagePlugin.AppendingTiffWriter(str(path), new=True) as tf:
         for image, page in zip(images, pages):
-            image.save(tf, format="TIFF", compression="tiff_lzw", dpi=(page.dpi, page.dpi))
+            image.save(tf, format="TIFF", compression="tiff_lzw", **_dpi(page))
             tf.newFrame()
 
 
