@@ -77,3 +77,21 @@ def score(truth: str, read: str) -> Score:
             available[word] -= 1
             hits += 1
     return Score(Levenshtein.distance(t, r), len(t), hits, len(wanted))
+
+
+def word_recall(truth: str, read: str) -> float:
+    """Share of ground-truth words found in the reading, order-free (a multiset: each read word vouches once).
+
+    Words are compared exactly after NFC and edge-punctuation stripping, so a wrong tone mark is a miss. Unlike CER
+    this does not charge a reader for a different but sensible reading order (e.g. header columns read across).
+    """
+    wanted = _words(truth)
+    if not wanted:
+        return 1.0
+    available = Counter(_words(read))
+    hits = 0
+    for word in wanted:
+        if available[word] > 0:
+            available[word] -= 1
+            hits += 1
+    return hits / len(wanted)

@@ -57,3 +57,17 @@ def test_scores_add_up_by_characters_not_by_page_average():
     total = score("abcd", "abcd") + score("ab", "") + EMPTY
     assert total.cer == pytest.approx(2 / 6)
     assert total.truth_chars == 6
+
+
+def test_word_recall_ignores_order_and_counts_each_read_word_once():
+    from benchmarks.metrics import word_recall
+
+    truth = "CỘNG HÒA XÃ HỘI\nỦY BAN NHÂN DÂN"
+    assert word_recall(truth, "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI") == 1.0
+    assert word_recall(truth, "") == 0.0
+    # "HOI" without marks is a miss; the extra words cost nothing.
+    assert word_recall("XÃ HỘI", "XÃ HOI thêm chữ") == pytest.approx(1 / 2)
+    assert word_recall("Hùng Hùng", "Hùng") == pytest.approx(1 / 2)
+    assert word_recall("Số: 123/QĐ-UBND.", "số 123/QĐ-UBND") == pytest.approx(1 / 2)
+    assert word_recall("", "anything") == 1.0
+    assert word_recall("Độc lập", unicodedata.normalize("NFD", "Độc lập")) == 1.0
