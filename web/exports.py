@@ -61,19 +61,27 @@ def report_table(report: Report, lang: str) -> tuple[list[str], list[list[object
     return header, rows
 
 
-def _cell(value: object) -> object:
-    # Search text and names reach the audit export: never let a spreadsheet run them as formulas.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A cell value a spreadsheet shows as text: the one rule for every CSV and XLSX export.
+
+    Registry values, names and search text reach the exports; a leading '=', '+', '-', '@', tab or carriage
+    return would make Excel or LibreOffice run them as a formula (OWASP "CSV injection"), so such text gets a
+    leading apostrophe. Numbers stay numbers (a negative gap is not text); None stays an empty cell.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
-    return "" if value is None else value
+    return value
 
 
 def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([neutralise(v) for v in header])
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([neutralise(v) for v in row])
     # A byte-order mark so Excel, which managers open CSV files with, reads the Vietnamese correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -86,18 +94,18 @@ def report_xlsx(report: Report, lang: str, units: list[str] | None) -> bytes:
     title = (
         "BÁO CÁO TIẾN ĐỘ SỐ HÓA HỒ SƠ THỦ TỤC HÀNH CHÍNH" if lang == "vi" else "DOSSIER DIGITIZATION PROGRESS"
     )
-    sheet.append([title])
+    sheet.append([title])  # openpyxl stores any str starting with "=" as a formula: append through neutralise
     sheet["A1"].font = Font(bold=True, size=13)
     scope = ", ".join(units) if units else ("Tất cả đơn vị" if lang == "vi" else "All units")
     made = datetime.now().strftime("%d/%m/%Y %H:%M")
-    sheet.append([("Phạm vi: " if lang == "vi" else "Scope: ") + scope + " — " + made])
+    sheet.append([neutralise(("Phạm vi: " if lang == "vi" else "Scope: ") + scope + " — " + made)])
     sheet.append([])
-    sheet.append(header)
+    sheet.append([neutralise(v) for v in header])
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center")
     for row in rows:
-        sheet.append(row)
+        sheet.append([neutralise(v) for v in row])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFG", (6, 36, 16, 16, 12, 12, 12), strict=True):
