@@ -65,7 +65,10 @@ class FileDossierRef:
     ordinal: int | None  # position of the document in the dossier; None for a plain `<code>.pdf`
 
 
-_FILE_EXTENSIONS = re.compile(r"(?:\.(?:pdf|tiff?|jpe?g|png|jp2|bmp))+$", re.IGNORECASE)
+# The suffixes sohoa reads (ocr.load.SUFFIXES) and .jp2, which archives name files with though it is not read.
+_FILE_EXTENSIONS = re.compile(
+    r"(?:\.(?:pdf|tiff?|jpe?g|png|webp|heic|heif|bmp|gif|jp2))+$", re.IGNORECASE
+)
 _ORDINAL = re.compile(r"^[._ ]\s?(\d{1,3})(?!\d)")
 
 

@@ -27,13 +27,18 @@ class MissingDependencyError(SohoaError):
 
 
 class InputFileError(SohoaError):
-    """A file the user gave us cannot be read. `reason` is a short, stable machine code."""
+    """A file the user gave us cannot be read. `reason` is a short, stable machine code.
+
+    `page` (1-based) is set when only that page is unusable (too small, too large, damaged data): callers read
+    the file's other pages and report this one; None means the whole file is unusable.
+    """
 
     reason: str = "unreadable"
 
-    def __init__(self, path: Path | str, detail: str) -> None:
+    def __init__(self, path: Path | str, detail: str, *, page: int | None = None) -> None:
         self.path = Path(path)
         self.detail = detail
+        self.page = page
         super().__init__(f"{self.path}: {detail}")
 
 

@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from ocr.load import SUFFIXES
 from sohoa.config import Settings
 
-ACCEPTED_SUFFIXES = (".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png")
+ACCEPTED_SUFFIXES = SUFFIXES  # the formats ocr.load reads; the picker's `accept` in upload.html lists the same
 MANIFEST_SUFFIXES = (".csv", ".xlsx")
 COPY_CHUNK = 1024 * 1024
 MAX_FILE_BYTES = 2 * 1024**3
