@@ -41,6 +41,11 @@ class InputFileError(SohoaError):
         self.page = page
         super().__init__(f"{self.path}: {detail}")
 
+    def __reduce__(self):  # noqa: ANN204
+        # Page workers raise these across processes; the default (cls(message)) cannot rebuild them, and a
+        # result that fails to unpickle takes the whole process pool down.
+        return type(self), (self.path, self.detail), self.__dict__
+
 
 class EmptyFileError(InputFileError):
     reason = "empty"
