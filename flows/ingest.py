@@ -93,7 +93,7 @@ class IngestSummary:
     seconds: float
     index: SyncResult
     registry: dict[str, int] | None = None
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {"path", "reason"[, "detail"]} per entry
 
     def count(self, *statuses: str) -> int:
         return sum(1 for f in self.files if f.status in statuses)
@@ -312,7 +312,7 @@ def run_ingest(
         found = discover(paths)
         files = found.files
         for skipped in found.skipped:
-            _logger().warning("bỏ qua tệp ẩn/tạm / skipped hidden or temporary file: %s", skipped)
+            _logger().warning("bỏ qua / skipped (%s): %s %s", skipped.reason, skipped.path, skipped.detail)
         batch = backends.catalog.start_batch(batch_key([str(p) for p in paths]), source=", ".join(map(str, paths)), unit=unit)
         workers = jobs or multiprocessing.cpu_count()
         with ProcessPoolExecutor(
@@ -322,7 +322,7 @@ def run_ingest(
             reports = _ingest_files(files, ctx, workers)
         sync = index_pending(backends.catalog, backends.index)
         summary = IngestSummary(
-            batch.id, reports, time.perf_counter() - started, sync, registry, [str(p) for p in found.skipped]
+            batch.id, reports, time.perf_counter() - started, sync, registry, [s.to_json() for s in found.skipped]
         )
         backends.catalog.finish_batch(
             batch.id,

@@ -143,8 +143,13 @@ def ingest(
     else:
         console.print(t("ingest.summary", **summary), markup=False, highlight=False)
         if summary["skipped"]:
-            names = ", ".join(Path(p).name for p in summary["skipped"][:5])
-            console.print(t("ingest.skipped", count=len(summary["skipped"]), names=names), markup=False, highlight=False)
+            skipped = summary["skipped"]
+            console.print(t("ingest.skipped", count=len(skipped)), markup=False, highlight=False)
+            for entry in skipped[:20]:
+                line = f"  {entry['path']}: {t('skip.' + entry['reason'])}"
+                console.print(line + (f" ({entry['detail']})" if entry.get("detail") else ""), markup=False, highlight=False)
+            if len(skipped) > 20:
+                console.print(t("ingest.skipped.more", count=len(skipped) - 20), markup=False, highlight=False)
         if summary["pages_pending_index"]:
             console.print(t("ingest.pending", **summary), markup=False, highlight=False)
     if summary["quarantined"] or summary["not_stored"]:

@@ -37,7 +37,10 @@ def test_bad_files_are_quarantined_with_their_reason_and_the_batch_goes_on(tmp_p
     home = tmp_path / "home"
     summary = sohoa_json(home, "ingest", scans, "--settle", "0")
     assert summary["files"] == 4
-    assert sorted(Path(p).name for p in summary["skipped"]) == [".hidden.pdf", "scan.pdf.part"]
+    assert {Path(s["path"]).name: s["reason"] for s in summary["skipped"]} == {
+        ".hidden.pdf": "hidden",
+        "scan.pdf.part": "temporary",
+    }
     assert summary["quarantined"] == 3 and summary["new"] == 1
     reasons = {Path(f["path"]).name: f["reason"] for f in summary["failures"]}
     assert set(reasons) == {"empty.pdf", "broken.pdf", "letter.jpg"}

@@ -43,5 +43,5 @@ def test_run_ingest_outside_a_flow_reports_skipped_files_and_registry_errors(tmp
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["new"] == 1
-    assert [Path(p).name for p in summary["skipped"]] == ["~$lock.pdf"]
+    assert [(Path(s["path"]).name, s["reason"]) for s in summary["skipped"]] == [("~$lock.pdf", "temporary")]
     assert summary["registry"] == {"inserted": 1, "updated": 0, "errors": 1}
