@@ -20,7 +20,7 @@ from ocr.cleanup.blank import ink_evidence
 from ocr.cleanup.borders import tidy
 from ocr.cleanup.deskew import estimate_skew, rotate_image, uncovered
 from ocr.cleanup.illumination import flatten_illumination
-from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, find_colour_ink
+from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, colour_region, find_colour_ink
 from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
 from ocr.cleanup.resample import to_working_resolution
 from ocr.cleanup.scale import page_scale
@@ -32,6 +32,8 @@ MIN_DPI, MAX_DPI = 70, 1200
 # A page is never brought to more pixels than this (a photo measured at low resolution would otherwise grow
 # several-fold): 40 Mpx is A3 at 360 dpi, about 120 MB as BGR.
 MAX_WORKING_PIXELS = 40_000_000
+# Below this source resolution colour is lifted only near seal and signature ink (see clean_page).
+FRINGE_DPI = 200
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,15 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
             gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
             flags.append("colour-print-kept")
         elif ink.red_found or ink.blue_found:
-            gray, ink_mask = colour_free_gray(bgr), colour_ink_mask(bgr, dpi)
+            ink_mask = colour_ink_mask(bgr, dpi)
+            if source_dpi < FRINGE_DPI:
+                # At screen resolution the red/blue fringes of black letters (subpixel rendering, chroma
+                # subsampling) are a third of a stroke: lift colour only around the seal and signature ink.
+                gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+                region = colour_region(ink_mask, dpi)
+                gray[region] = colour_free_gray(bgr)[region]
+            else:
+                gray = colour_free_gray(bgr)
             flags += ["seal-removed"] * ink.red_found + ["signature-removed"] * ink.blue_found
         else:
             gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)

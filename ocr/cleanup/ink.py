@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr.cleanup.components import label
+
 # How strongly colourfulness lifts a pixel towards white. Black toner under red ink stays dark: its
 # channels are all low, so both its brightest channel and its chroma are small.
 CHROMA_LIFT = 0.9
@@ -24,6 +26,12 @@ BLACK_MAX = 100
 SEARCH_STEP = 4
 SEARCH_DOMINANCE = 20
 SEARCH_MARGIN_MM = 3.0
+# Seal rings, signatures, drawn boxes and arrows are coloured strokes several millimetres long; the red and blue
+# fringes that subpixel rendering and chroma subsampling leave along black letters are shorter than a letter.
+MIN_INK_EXTENT_MM = 4.0
+# Around the colour ink kept, the gray comes from `colour_free_gray` (so ink the mask misses is lifted too);
+# elsewhere it is the plain gray, whose black letters keep their fringed edges.
+COLOUR_REGION_MM = 2.0
 
 
 # Red and blue ink making up more than this share of all the page's ink is the print itself (a page printed
@@ -113,6 +121,26 @@ def colour_ink_mask(bgr: np.ndarray, dpi: float) -> np.ndarray:
     return out
 
 
+def _long_strokes(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """The colour ink components at least MIN_INK_EXTENT_MM long (boolean mask)."""
+    if not ink.any():
+        return ink
+    n, labels, stats, _ = label(ink.view(np.uint8))
+    extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    keep = extent >= MIN_INK_EXTENT_MM / 25.4 * dpi
+    keep[0] = False
+    return keep[labels]
+
+
+def colour_region(mask: np.ndarray, dpi: float) -> np.ndarray:
+    """The colour-ink mask grown by COLOUR_REGION_MM, computed on a quarter-size copy (boolean, full size)."""
+    h, w = mask.shape
+    small = cv2.resize(mask.view(np.uint8), (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    reach = max(1, round(COLOUR_REGION_MM / 25.4 * dpi / 4))
+    grown = cv2.dilate((small > 0).view(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    return cv2.resize(grown, (w, h), interpolation=cv2.INTER_NEAREST).view(bool)
+
+
 def _dominant(balanced: np.ndarray, margin: int) -> np.ndarray:
     """Pixels whose blue or red channel beats both others by more than `margin`."""
     b, g, r = cv2.split(balanced)
@@ -122,7 +150,13 @@ def _dominant(balanced: np.ndarray, margin: int) -> np.ndarray:
 def _ink_mask_balanced(bgr: np.ndarray, gains: tuple[float, ...], dpi: float) -> np.ndarray:
     """The colour-ink mask of `bgr` (or a box of it) white-balanced by `gains`."""
     balanced = cv2.multiply(bgr, gains, dtype=cv2.CV_8U)
-    ink = _dominant(balanced, INK_DOMINANCE)
+    dominant = _dominant(balanced, INK_DOMINANCE)
+    long = _long_strokes(dominant, dpi)
+    if not long.any():
+        return long
+    # Short pieces count when they lie near long strokes: a seal ring cut by text lines, the seal's own letters.
+    near = max(1, round(COLOUR_REGION_MM / 25.4 * dpi))
+    ink = dominant & cv2.dilate(long.view(np.uint8), np.ones((2 * near + 1, 2 * near + 1), np.uint8)).view(bool)
     reach = max(1, round(INK_HALO_MM / 25.4 * dpi))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
     grown = cv2.dilate(ink.view(np.uint8), kernel).view(bool)
