@@ -1,0 +1,365 @@
+"""Find the sheet of paper in a phone photo (its four corners) and flatten it to an upright rectangle.
+
+`find_sheet` returns None for an image that already is a page (flatbed scan, screenshot) and whenever no
+convincing quadrilateral is found: the caller then keeps the image as it is, because cropping text away is far
+worse than leaving a table top around the page. Lighting is left to `illumination.flatten_illumination`,
+which the clean-up stage runs after this step anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["Sheet", "find_sheet", "flatten_sheet", "sheet_dpi"]
+
+# The search runs on a copy whose longest side is at most this long: a page edge is metres of straight line, not detail.
+WORK_SIDE = 640
+MIN_AREA = 0.25  # of the frame; a smaller "sheet" is more likely a label, a card or a bright patch of table
+MIN_ANGLE, MAX_ANGLE = 45.0, 135.0  # interior corner angles a photographed rectangle can plausibly show
+MIN_SUPPORT = 0.35  # share of a side's profiles that must find the edge on the fitted line (a hand hides some)
+MIN_MEAN_SUPPORT = 0.6
+MIN_CONTRAST = 25.0  # paperness inside the sheet minus outside, 0..255
+FRAME_SLACK = 0.03  # corners this close (of the diagonal) to the frame's corners mean the page fills the frame
+A_RATIO = float(np.sqrt(2.0))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet found in a photo: corners TL, TR, BR, BL (float32, 4x2, input pixels), score 0..1, method."""
+
+    corners: np.ndarray
+    score: float  # the weakest side's share of edge profiles that agree with its fitted line
+    method: str  # "contour" (4-point approximation of the paper's outline) or "rect" (its min-area rectangle)
+
+
+def paperness(bgr: np.ndarray) -> np.ndarray:
+    """How paper-like each pixel is, uint8: bright in all channels and unsaturated (skin and wood score low)."""
+    b, g, r = cv2.split(np.ascontiguousarray(bgr))
+    lo, hi = cv2.min(cv2.min(b, g), r), cv2.max(cv2.max(b, g), r)
+    # (3 lo - hi) / 2 = lo - (hi - lo) / 2: the darkest channel, less half the chroma.
+    return cv2.addWeighted(lo, 1.5, hi, -0.5, 0)
+
+
+def fills_frame(bgr: np.ndarray) -> bool:
+    """True when paper-like pixels line at least three sides of the image: a scan, a screenshot, a close-up.
+
+    Against a paper-coloured background no sheet edge could be seen anyway, so this is a safe early exit, and
+    it reads only a strided sample (~1-3 ms on a 300-dpi A4 page). One side may differ: a scanner's dark
+    border strip or a binding shadow along the spine.
+    """
+    step = max(1, round(max(bgr.shape[:2]) / 400))
+    p = paperness(bgr[::step, ::step])
+    hist = np.bincount(p.ravel(), minlength=256)
+    ref = int(np.searchsorted(np.cumsum(hist), 0.95 * p.size))
+    if ref < 60:
+        return False
+    k = max(2, round(0.02 * min(p.shape)))
+    paper_sides = 0
+    # Three depths (0-2%, 2-4%, 4-6% of the short side): a scanner's dark border is a thin strip along the frame.
+    for depth in range(0, 3 * k, k):
+        strips = (p[depth:depth + k], p[p.shape[0] - depth - k:p.shape[0] - depth],
+                  p[:, depth:depth + k], p[:, p.shape[1] - depth - k:p.shape[1] - depth])
+        paper_sides = max(paper_sides, sum(float(np.mean(s >= ref - 40)) >= 0.85 for s in strips))
+    return paper_sides >= 3
+
+
+def find_sheet(bgr: np.ndarray) -> Sheet | None:
+    """The document page in a photo, or None if the image is already a page or no sheet is convincing."""
+    image = _as_bgr(bgr)
+    if fills_frame(image):
+        return None
+    h, w = image.shape[:2]
+    factor = max(1, -(-max(h, w) // WORK_SIDE))
+    # An integer factor takes OpenCV's fast block-averaging path (3x faster than an arbitrary scale).
+    small = image[:h // factor * factor, :w // factor * factor]
+    if factor > 1:
+        small = cv2.resize(small, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+    p = cv2.GaussianBlur(paperness(small), (0, 0), 1.2)
+    found = _search(p)
+    if found is None:
+        return None
+    quad, score, method = found
+    corners = ((quad + 0.5) * factor - 0.5).astype(np.float32)
+    return Sheet(corners=corners, score=round(score, 3), method=method)
+
+
+def flatten_sheet(bgr: np.ndarray, sheet: Sheet, dpi_hint: int | None = None) -> np.ndarray:
+    """The sheet warped to an upright rectangle, background cropped away.
+
+    The size keeps the longer of each pair of opposite edges, so the text is never sampled coarser than the
+    camera saw it; an aspect within 3% of the A-series ratio (sqrt 2) is snapped to it. With `dpi_hint` the
+    result is enlarged (never shrunk) until an A4 page would be at that resolution.
+    """
+    tl, tr, br, bl = sheet.corners.astype(np.float64)
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    long_side, short_side = max(width, height), min(width, height)
+    if abs(long_side / short_side / A_RATIO - 1) <= 0.03:
+        long_side = max(long_side, short_side * A_RATIO)
+        short_side = long_side / A_RATIO
+    if dpi_hint:
+        grow = max(1.0, 297 / 25.4 * dpi_hint / long_side)
+        long_side, short_side = long_side * grow, short_side * grow
+    out_w, out_h = (long_side, short_side) if width >= height else (short_side, long_side)
+    out_w, out_h = int(round(out_w)), int(round(out_h))
+    target = np.float32([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]])
+    matrix = cv2.getPerspectiveTransform(sheet.corners.astype(np.float32), target)
+    # Bilinear: the output is near 1:1 with the photo and is resampled again to the working dpi; cubic costs 3x.
+    return cv2.warpPerspective(_as_bgr(bgr), matrix, (out_w, out_h), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def sheet_dpi(flat: np.ndarray, long_mm: float = 297.0) -> int:
+    """The resolution of a flattened sheet if its longer side is `long_mm` long (A4 by default)."""
+    return int(round(max(flat.shape[:2]) / (long_mm / 25.4)))
+
+
+def _as_bgr(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return image
+
+
+def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
+    """Best quadrilateral (work-image pixels) among the largest bright regions, with its score and method."""
+    h, w = p.shape
+    otsu, _ = cv2.threshold(p, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    hist = np.bincount(p.ravel(), minlength=256).astype(np.float64)
+    levels = np.arange(256)
+    bright, dark = hist[levels > otsu], hist[levels <= otsu]
+    if bright.sum() < MIN_AREA * 0.5 * p.size or dark.sum() == 0:
+        return None
+    paper = float((levels[levels > otsu] * bright).sum() / bright.sum())
+    ground = float((levels[levels <= otsu] * dark).sum() / dark.sum())
+    min_step = max(4.0, 0.05 * (paper - ground))
+    min_contrast = max(8.0, 0.08 * (paper - ground))
+    white = int(np.searchsorted(np.cumsum(bright), 0.9 * bright.sum())) + int(otsu) + 1
+    # A second sheet under this one is nearly as bright: at Otsu's level the two are one region; closer to the
+    # paper's white the top sheet stands alone (and shadows or older paper make the other the darker one).
+    thresholds = [otsu] + [otsu + share * (white - otsu) for share in (0.5, 0.8, 0.9)]
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
+    best: tuple[np.ndarray, float, str] | None = None
+    for threshold in thresholds:
+        mask = cv2.threshold(p, threshold, 255, cv2.THRESH_BINARY)[1]
+        # The opening cuts thin bright bridges (a glint along a table edge, a touching corner of another sheet).
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:2]:
+            if cv2.contourArea(contour) < 0.6 * MIN_AREA * h * w:
+                break
+            for quad, method in _candidates(contour):
+                found = _refine(p, quad, min_step, min_contrast)
+                if found is None:
+                    continue
+                refined, score = found
+                if (best is None or score > best[1] + 0.02) and _plausible(refined, p):
+                    best = (refined, score, method)
+        if best is not None and best[1] >= 0.65:
+            break  # the region at this level already has a well-supported outline
+    return best
+
+
+def _candidates(contour: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """Rough quadrilaterals for one region: a 4-point approximation of its hull, and its min-area rectangle."""
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    found = []
+    for share in (0.01, 0.02, 0.03, 0.05, 0.08, 0.12):
+        approx = cv2.approxPolyDP(hull, share * perimeter, True)
+        if len(approx) == 4:
+            found.append((_order(approx.reshape(4, 2).astype(np.float64)), "contour"))
+            break
+        if len(approx) < 4:
+            break
+    found.append((_order(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float64)), "rect"))
+    return found
+
+
+def _order(points: np.ndarray) -> np.ndarray:
+    """Corners clockwise on screen (y down) starting top-left: TL, TR, BR, BL."""
+    centre = points.mean(axis=0)
+    angles = np.arctan2(points[:, 1] - centre[1], points[:, 0] - centre[0])
+    points = points[np.argsort(angles)]
+    return np.roll(points, -int(np.argmin(points.sum(axis=1))), axis=0)
+
+
+def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: float
+            ) -> tuple[np.ndarray, float] | None:
+    """Each side re-fitted to the strongest bright-to-dark step across it; corners where the lines meet.
+
+    The threshold only roughs out the sheet (uneven light moves it, a hand bites into it); the step in the
+    paperness profile is where the edge really is, and a consensus fit ignores profiles a hand or shadow spoils.
+    """
+    h, w = p.shape
+    diagonal = float(np.hypot(h, w))
+    # Narrow first: just beyond an edge against another sheet lies that sheet's text, whose left-justified
+    # margin is a straighter and stronger step than the edge itself. Wide only when the rough side is off
+    # (a corner the hand cut, a shadow the threshold followed).
+    bands = (max(4, int(round(0.008 * diagonal))), max(6, int(round(0.03 * diagonal))))
+    centre = quad.mean(axis=0)
+    pf = p.astype(np.float32)
+    lines, supports = [], []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        if np.linalg.norm(b - a) < 10:
+            return None
+        best = None
+        for band in bands:
+            fit = _fit_side(pf, a, b, centre, band, min_step)
+            if fit is not None and (best is None or fit[2] > best[2]):
+                best = fit
+            if best is not None and best[2] >= 0.7:
+                break
+        if best is None:
+            return None
+        lines.append((best[0], best[1]))
+        supports.append(best[2])
+    corners = []
+    for i in range(4):
+        corner = _intersect(lines[i - 1], lines[i])
+        if corner is None:
+            return None
+        corners.append(corner)
+    if min(supports) < MIN_SUPPORT or float(np.mean(supports)) < MIN_MEAN_SUPPORT:
+        return None
+    corners_array = np.array(corners)
+    centre = corners_array.mean(axis=0)
+    for i in range(4):
+        if _side_contrast(pf, corners_array[i], corners_array[(i + 1) % 4], centre, bands[1]) < min_contrast:
+            return None
+    return corners_array, float(min(supports))
+
+
+def _side_contrast(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndarray, band: int) -> float:
+    """Median paperness just inside side a-b minus just outside it (3 px to `band` px), over in-frame samples.
+
+    A text line looks like a sheet edge to the step finder (a straight bright-to-dark step), but a band-wide
+    look past it finds paper again; past a true edge lies table, hand, or a sheet of other paper.
+    """
+    h, w = pf.shape
+    d = b - a
+    normal = np.array([d[1], -d[0]]) / np.linalg.norm(d)
+    if np.dot(normal, (a + b) / 2 - centre) < 0:
+        normal = -normal
+    ts = np.linspace(0.1, 0.9, 24)
+    offsets = np.concatenate([np.arange(-band, -2), np.arange(3, band + 1)]).astype(np.float64)
+    pts = (a + ts[:, None] * d)[:, None, :] + offsets[None, :, None] * normal
+    x, y = pts[..., 0], pts[..., 1]
+    vals = cv2.remap(pf, x.astype(np.float32), y.astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=-1)
+    inside, outside = vals[:, offsets < 0], vals[:, offsets > 0]
+    inside, outside = inside[inside >= 0], outside[outside >= 0]
+    if inside.size < 20 or outside.size < 20:
+        return 0.0  # the side runs along or past the frame: nothing outside it to compare with
+    return float(np.median(inside) - np.median(outside))
+
+
+def _fit_side(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndarray, band: int, min_step: float
+              ) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The edge line near side a-b from 48 outward profiles +-band long: point, direction, share of support."""
+    h, w = pf.shape
+    d = b - a
+    normal = np.array([d[1], -d[0]]) / np.linalg.norm(d)
+    if np.dot(normal, (a + b) / 2 - centre) < 0:
+        normal = -normal
+    ts = np.linspace(0.06, 0.94, 48)
+    offsets = np.arange(-band, band + 1, dtype=np.float64)
+    base = a + ts[:, None] * d
+    pts = base[:, None, :] + offsets[None, :, None] * normal
+    vals = cv2.remap(pf, pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)
+    grad = vals[:, 2:] - vals[:, :-2]  # outward: paper inside, so the edge is the most negative step
+    k = np.clip(np.argmin(grad, axis=1), 1, grad.shape[1] - 2)
+    rows = np.arange(len(ts))
+    g0, g1, g2 = grad[rows, k - 1], grad[rows, k], grad[rows, k + 1]
+    denom = g0 - 2 * g1 + g2
+    shift = np.where(np.abs(denom) > 1e-6, 0.5 * (g0 - g2) / np.where(denom == 0, 1, denom), 0.0)
+    s = offsets[1:-1][k] + np.clip(shift, -0.5, 0.5)
+    edge = base + s[:, None] * normal
+    # The frame's own edge is no sheet edge: a step found at the border means the sheet runs off the photo.
+    in_frame = (edge[:, 0] > 2) & (edge[:, 0] < w - 3) & (edge[:, 1] > 2) & (edge[:, 1] < h - 3)
+    # Against another sheet the step is a fraction of the one against the table: judge each side by its own
+    # typical step, with a small share of the table contrast as the floor.
+    strength = -g1
+    typical = float(np.median(strength[in_frame])) if in_frame.any() else 0.0
+    ok = (strength >= max(min_step, 0.4 * typical)) & in_frame
+    fit = _consensus_line(edge[ok])
+    if fit is None:
+        return None
+    point, direction, inliers = fit
+    return point, direction, inliers / len(ts)
+
+
+def _consensus_line(points: np.ndarray, tolerance: float = 1.5) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """The line through most points, refitted to its inliers.
+
+    Hypotheses are pairs a quarter, a third and half the side apart: far pairs give well-defined lines, and 3n
+    of them are a tenth of all pairs.
+    """
+    n = len(points)
+    if n < 6:
+        return None
+    gaps = sorted({n // 4, n // 3, n // 2})
+    i = np.concatenate([np.arange(n - gap) for gap in gaps])
+    j = np.concatenate([np.arange(gap, n) for gap in gaps])
+    d = points[j] - points[i]
+    norms = np.linalg.norm(d, axis=1)
+    keep = norms > 5
+    i, j, d, norms = i[keep], j[keep], d[keep], norms[keep]
+    if not len(i):
+        return None
+    normals = np.stack([-d[:, 1], d[:, 0]], axis=1) / norms[:, None]
+    dist = np.abs(np.einsum("pk,pnk->pn", normals, points[None, :, :] - points[i][:, None, :]))
+    counts = (dist <= tolerance).sum(axis=1)
+    best = int(np.argmax(counts))
+    inliers = points[dist[best] <= tolerance]
+    vx, vy, x0, y0 = cv2.fitLine(inliers.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+    return np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64), len(inliers)
+
+
+def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    (p1, d1), (p2, d2) = first, second
+    cross = d1[0] * d2[1] - d1[1] * d2[0]
+    if abs(cross) < 0.2:  # nearly parallel neighbours: no corner a photo of a rectangle could have
+        return None
+    t = ((p2[0] - p1[0]) * d2[1] - (p2[1] - p1[1]) * d2[0]) / cross
+    return p1 + t * d1
+
+
+def _plausible(quad: np.ndarray, p: np.ndarray) -> bool:
+    """A convex quadrilateral of believable shape and size, clearly brighter than its surroundings, in frame."""
+    h, w = p.shape
+    diagonal = np.hypot(h, w)
+    slack = 0.01 * diagonal
+    if (quad[:, 0].min() < -slack or quad[:, 1].min() < -slack or quad[:, 0].max() > w - 1 + slack
+            or quad[:, 1].max() > h - 1 + slack):
+        return False
+    if not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
+        return False
+    area = cv2.contourArea(quad.astype(np.float32))
+    if area < MIN_AREA * h * w:
+        return False
+    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
+    if np.all(np.linalg.norm(quad - frame, axis=1) <= FRAME_SLACK * diagonal):
+        return False
+    for i in range(4):
+        u, v = quad[i - 1] - quad[i], quad[(i + 1) % 4] - quad[i]
+        cos = np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v))
+        if not MIN_ANGLE <= np.degrees(np.arccos(np.clip(cos, -1, 1))) <= MAX_ANGLE:
+            return False
+    sides = [np.linalg.norm(quad[(i + 1) % 4] - quad[i]) for i in range(4)]
+    if min(sides[0], sides[2]) < 0.5 * max(sides[0], sides[2]) or min(sides[1], sides[3]) < 0.5 * max(
+            sides[1], sides[3]):
+        return False
+    inner = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(inner, quad.astype(np.int32), 255)
+    ring = cv2.dilate(inner, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))) & ~inner
+    core = cv2.erode(inner, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    if not ring.any() or not core.any():
+        return False
+    return float(np.median(p[core > 0])) - float(np.median(p[ring > 0])) >= MIN_CONTRAST
