@@ -33,7 +33,8 @@ def main() -> int:
         print("no sheet found on the photo", file=sys.stderr)
         return 1
     small = cv2.resize(shot, (1200, 1600), interpolation=cv2.INTER_AREA)
-    print(f"command: {' '.join(sys.argv)}   (best of 5, ms; load average {open('/proc/loadavg').read().split()[0]})")
+    load = open("/proc/loadavg").read().split()[0]
+    print(f"command: {' '.join(sys.argv)}   (best of 5, ms; load average {load})")
     print(f"find_sheet   scan 2480x3508 -> None        {_best_ms(lambda: find_sheet(scan), 5):7.1f}")
     print(f"find_sheet   photo 3000x4000               {_best_ms(lambda: find_sheet(shot), 5):7.1f}")
     print(f"find_sheet   photo 1200x1600               {_best_ms(lambda: find_sheet(small), 5):7.1f}")

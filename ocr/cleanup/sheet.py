@@ -15,14 +15,14 @@ import numpy as np
 
 __all__ = ["Sheet", "find_sheet", "flatten_sheet", "sheet_dpi"]
 
-# The search runs on a copy whose longest side is at most this long: a page edge is metres of straight line, not detail.
+# The search runs on a copy whose longest side is at most this long: a page edge is a long line, not detail.
 WORK_SIDE = 640
 MIN_AREA = 0.25  # of the frame; a smaller "sheet" is more likely a label, a card or a bright patch of table
 MIN_ANGLE, MAX_ANGLE = 45.0, 135.0  # interior corner angles a photographed rectangle can plausibly show
-MIN_SUPPORT = 0.35  # share of a side's profiles that must find the edge on the fitted line (a hand hides some)
+MIN_SUPPORT = 0.35  # share of a side's profiles that find the edge on its fitted line (a hand hides some)
 MIN_MEAN_SUPPORT = 0.6
 MIN_CONTRAST = 25.0  # paperness inside the sheet minus outside, 0..255
-FRAME_SLACK = 0.03  # corners this close (of the diagonal) to the frame's corners mean the page fills the frame
+FRAME_SLACK = 0.03  # corners this close (of the diagonal) to the frame's corners: the page fills the frame
 A_RATIO = float(np.sqrt(2.0))
 
 
@@ -36,7 +36,7 @@ class Sheet:
 
 
 def paperness(bgr: np.ndarray) -> np.ndarray:
-    """How paper-like each pixel is, uint8: bright in all channels and unsaturated (skin and wood score low)."""
+    """How paper-like each pixel is, uint8: bright in all channels, unsaturated (skin and wood score low)."""
     b, g, r = cv2.split(np.ascontiguousarray(bgr))
     lo, hi = cv2.min(cv2.min(b, g), r), cv2.max(cv2.max(b, g), r)
     # (3 lo - hi) / 2 = lo - (hi - lo) / 2: the darkest channel, less half the chroma.
@@ -58,7 +58,7 @@ def fills_frame(bgr: np.ndarray) -> bool:
         return False
     k = max(2, round(0.02 * min(p.shape)))
     paper_sides = 0
-    # Three depths (0-2%, 2-4%, 4-6% of the short side): a scanner's dark border is a thin strip along the frame.
+    # Three depths (0-2, 2-4, 4-6% of the short side): a scanner's dark border is a thin strip along the frame.
     for depth in range(0, 3 * k, k):
         strips = (p[depth:depth + k], p[p.shape[0] - depth - k:p.shape[0] - depth],
                   p[:, depth:depth + k], p[:, p.shape[1] - depth - k:p.shape[1] - depth])
@@ -107,7 +107,7 @@ def flatten_sheet(bgr: np.ndarray, sheet: Sheet, dpi_hint: int | None = None) ->
     out_w, out_h = int(round(out_w)), int(round(out_h))
     target = np.float32([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]])
     matrix = cv2.getPerspectiveTransform(sheet.corners.astype(np.float32), target)
-    # Bilinear: the output is near 1:1 with the photo and is resampled again to the working dpi; cubic costs 3x.
+    # Bilinear: the output is near 1:1 with the photo and is resampled again to the working dpi; cubic: 3x.
     return cv2.warpPerspective(_as_bgr(bgr), matrix, (out_w, out_h), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
 
@@ -146,7 +146,7 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
     best: tuple[np.ndarray, float, str] | None = None
     for threshold in thresholds:
         mask = cv2.threshold(p, threshold, 255, cv2.THRESH_BINARY)[1]
-        # The opening cuts thin bright bridges (a glint along a table edge, a touching corner of another sheet).
+        # The opening cuts thin bright bridges (a glint along a table edge, a touching corner of a sheet).
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:2]:
@@ -165,7 +165,7 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
 
 
 def _candidates(contour: np.ndarray) -> list[tuple[np.ndarray, str]]:
-    """Rough quadrilaterals for one region: a 4-point approximation of its hull, and its min-area rectangle."""
+    """Rough quadrilaterals for one region: a 4-point approximation of its hull, its min-area rectangle."""
     hull = cv2.convexHull(contour)
     perimeter = cv2.arcLength(hull, True)
     found = []
@@ -193,7 +193,7 @@ def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: floa
     """Each side re-fitted to the strongest bright-to-dark step across it; corners where the lines meet.
 
     The threshold only roughs out the sheet (uneven light moves it, a hand bites into it); the step in the
-    paperness profile is where the edge really is, and a consensus fit ignores profiles a hand or shadow spoils.
+    paperness profile is where the edge really is; a consensus fit ignores profiles a hand or shadow spoils.
     """
     h, w = p.shape
     diagonal = float(np.hypot(h, w))
@@ -261,7 +261,7 @@ def _side_contrast(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndar
 
 def _fit_side(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndarray, band: int, min_step: float
               ) -> tuple[np.ndarray, np.ndarray, float] | None:
-    """The edge line near side a-b from 48 outward profiles +-band long: point, direction, share of support."""
+    """The edge line near side a-b from 48 outward profiles +-band long: point, direction, support share."""
     h, w = pf.shape
     d = b - a
     normal = np.array([d[1], -d[0]]) / np.linalg.norm(d)
@@ -322,7 +322,8 @@ def _consensus_line(points: np.ndarray, tolerance: float = 1.5) -> tuple[np.ndar
     return np.array([x0, y0], dtype=np.float64), np.array([vx, vy], dtype=np.float64), len(inliers)
 
 
-def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]
+               ) -> np.ndarray | None:
     (p1, d1), (p2, d2) = first, second
     cross = d1[0] * d2[1] - d1[1] * d2[0]
     if abs(cross) < 0.2:  # nearly parallel neighbours: no corner a photo of a rectangle could have
@@ -332,7 +333,7 @@ def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, n
 
 
 def _plausible(quad: np.ndarray, p: np.ndarray) -> bool:
-    """A convex quadrilateral of believable shape and size, clearly brighter than its surroundings, in frame."""
+    """A convex quadrilateral of believable shape and size, brighter than its surroundings, in frame."""
     h, w = p.shape
     diagonal = np.hypot(h, w)
     slack = 0.01 * diagonal

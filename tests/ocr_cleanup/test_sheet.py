@@ -1,4 +1,4 @@
-"""Sheet detection: corners of a page photographed on a table are found; scans and screenshots are left alone."""
+"""Sheet detection: a photographed page is found to its corners; scans and screenshots are left alone."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def background(kind: str, h: int, w: int, rng: np.random.Generator) -> np.ndarra
 
 
 def truth_corners(h: int, w: int, aspect: float, rng: np.random.Generator, fill: float = 0.72) -> np.ndarray:
-    """A page-shaped quad: centred, rotated up to 12 deg, each corner pushed about by up to 5% (perspective)."""
+    """A page-shaped quad: centred, rotated up to 12 deg, each corner pushed up to 5% about (perspective)."""
     ph = fill * h
     pw = ph / aspect
     if pw > 0.8 * w:
@@ -83,7 +83,8 @@ def add_hand(image: np.ndarray, quad: np.ndarray, rng: np.random.Generator) -> N
         tip = at - out * scale * rng.uniform(0.4, 0.9) + across * scale * 0.55 * k
         root = palm + across * scale * 0.5 * k
         cv2.line(skin, tuple(int(v) for v in root), tuple(int(v) for v in tip), 255, int(scale * 0.45))
-    shade = 0.85 + 0.15 * np.clip(cv2.distanceTransform(skin, cv2.DIST_L2, 3) / (0.4 * scale), 0, 1)[..., None]
+    depth = cv2.distanceTransform(skin, cv2.DIST_L2, 3) / (0.4 * scale)
+    shade = 0.85 + 0.15 * np.clip(depth, 0, 1)[..., None]
     colour = np.float32([118, 150, 205]) * shade
     image[skin > 0] = colour[skin > 0]
 
