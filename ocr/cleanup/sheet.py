@@ -58,7 +58,7 @@ def fills_frame(bgr: np.ndarray) -> bool:
         return False
     k = max(2, round(0.02 * min(p.shape)))
     paper_sides = 0
-    # Three depths (0-2, 2-4, 4-6% of the short side): a scanner's dark border is a thin strip along the frame.
+    # Three depths (0-2, 2-4, 4-6% of the short side): a scanner's dark border is a thin strip at the frame.
     for depth in range(0, 3 * k, k):
         strips = (p[depth:depth + k], p[p.shape[0] - depth - k:p.shape[0] - depth],
                   p[:, depth:depth + k], p[:, p.shape[1] - depth - k:p.shape[1] - depth])
