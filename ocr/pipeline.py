@@ -61,14 +61,22 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         if not weak and not cleaned.rotation:
             return cleaned, kept, tried
     binary = cleaned.binary if kept.binarization == method else cleanup.rebinarize(cleaned, kept.binarization)
-    # Lines read on end mean a quarter turn; otherwise a half turn first, the commonest ink-statistics mistake.
-    for degrees in (90, 270, 180) if sideways else (180, 90, 270):
+    # The page as stored is the default: a turn, the clean-up's included, has to earn its place by a clearly
+    # better reading. So the stored orientation is read first; then a half turn (the commonest ink-statistics
+    # mistake), or the quarter turns first when the lines were read on end.
+    as_stored = (-cleaned.rotation) % 360
+    order = (90, 270, 180) if sideways else (180, 90, 270)
+    if as_stored:
+        order = (as_stored,) + tuple(d for d in order if d != as_stored)
+        kept = Reading(kept.text, kept.turn, kept.binarization, stored=False)
+    for degrees in order:
         text = recognize(rotate_quadrant(binary, degrees), lang=options.lang, dpi=cleaned.dpi)
-        reading = Reading(text, degrees, kept.binarization)
+        reading = Reading(text, degrees, kept.binarization, stored=degrees == as_stored)
         tried.append(reading)
         if better(reading, kept):
             kept = reading
-        if kept.turn and kept.text.mean_confidence >= options.retry_below:
+        if kept.turn != as_stored and kept.text.mean_confidence >= options.retry_below and \
+                sideways_share(kept.text) <= 0.5:
             break  # a strong reading in another orientation settles it
     return cleanup.turn(cleaned, kept.turn), kept, tried
 

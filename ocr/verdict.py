@@ -91,23 +91,26 @@ def plausible_share(text: PageText) -> float:
 
 
 def upright(word: Word) -> bool:
-    """A word of three letters or more lies along its line; Tesseract also reads lines running down the page,
-    and then its boxes stand on end: right text, but a page on its side."""
-    return letters(word) < 3 or word.width >= word.height
+    """A word of four letters or more lies along its line. Tesseract also reads lines running down the page,
+    and then its boxes stand on end: right text, but a page on its side. (Shorter words' boxes are about as
+    wide as the line is tall, so they say nothing.)"""
+    return letters(word) < 4 or word.width >= word.height
 
 
 def sideways_share(text: PageText) -> float:
     """Share of the letters of longer words whose boxes stand on end."""
-    long = [w for w in text.words if letters(w) >= 3]
+    long = [w for w in text.words if letters(w) >= 4]
     total = sum(letters(w) for w in long)
     return sum(letters(w) for w in long if not upright(w)) / total if total else 0.0
 
 
 def score(text: PageText) -> float:
-    """Confidence-weighted letters of plausible words along their lines: many words read surely beat few, and
-    both beat many read badly or wrongly (a turned or mirrored page is read as confident nonsense)."""
-    return sum(letters(w) * (w.confidence / 100.0) ** 2 for w in text.words
-               if w.confidence >= 30 and plausible(w.text) and upright(w))
+    """Confidence-weighted letters of plausible words, discounted by the share read on end: many words read
+    surely beat few, and both beat many read badly, wrongly or sideways (a turned or mirrored page is read as
+    confident nonsense, a page on its side as right text running down the page)."""
+    found = sum(letters(w) * (w.confidence / 100.0) ** 2 for w in text.words
+                if w.confidence >= 30 and letters(w) >= 2 and plausible(w.text))
+    return found * (1.0 - sideways_share(text))
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class Reading:
     text: PageText
     turn: int  # degrees clockwise on top of the clean-up's rotation
     binarization: str
+    stored: bool = True  # read in the orientation the page has in its file
 
     @property
     def score(self) -> float:
@@ -129,8 +133,14 @@ class Reading:
 
 
 def better(candidate: Reading, kept: Reading) -> bool:
-    """True when `candidate` should replace `kept`: clearly more text read surely (a turn needs more still)."""
-    margin = BETTER_BY if candidate.turn != kept.turn else 1.0
+    """True when `candidate` should replace `kept`: more text read surely. Leaving the file's own orientation
+    needs a clearly better reading; going back to it only an equal one."""
+    if candidate.turn == kept.turn:
+        margin = 1.0
+    elif candidate.stored:
+        margin = 1.0 / BETTER_BY
+    else:
+        margin = BETTER_BY
     return candidate.score > margin * kept.score and candidate.score > 0
 
 
