@@ -15,9 +15,9 @@ from ocr.model import PageResult, PageText, Word
 
 # A word counts as confidently read at this Tesseract confidence or more.
 CONFIDENT = 60.0
-# A page holds text when its confident words have at least this many letters (one short line has more; the
+# A page holds text when its confident words have at least this many letters (one word like "Phone"; the
 # mirrored show-through of a back side, read by Tesseract, gives a few unsure fragments).
-MIN_TEXT_LETTERS = 6
+MIN_TEXT_LETTERS = 4
 # Another reading replaces the kept one only when it scores this much higher (noise between equal readings
 # must not turn a page).
 BETTER_BY = 1.25

@@ -1,7 +1,7 @@
 """Page clean-up: make a raw scan upright, straight, evenly lit, free of seal ink and dust, then binary.
 
 `clean_page` is the whole stage, in this order (each step a pure function in its own module):
-measure the text's scale -> resample to 300 dpi (as measured) -> colour ink out -> flatten illumination -> orientation -> deskew -> binarize ->
+find and flatten the sheet in a photo -> measure the text's scale -> resample to 300 dpi (as measured) -> colour ink out -> flatten illumination -> orientation -> deskew -> binarize ->
 border, punch-hole, form-leader and speckle removal -> blank check (the ink's opinion only: the pipeline
 confirms a blank page, and any quarter turn of a weak page, by recognition; `turn` applies its verdict).
 """
@@ -24,11 +24,12 @@ from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, colour_region, fi
 from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
 from ocr.cleanup.resample import to_working_resolution
 from ocr.cleanup.scale import page_scale
+from ocr.cleanup.sheet import find_sheet, flatten_sheet, sheet_dpi
 from ocr.model import CleanedPage, PageImage
 
 __all__ = ["CleanupOptions", "clean_page", "rebinarize", "turn"]
 
-MIN_DPI, MAX_DPI = 70, 1200
+MIN_DPI, MAX_DPI = 70, 2400
 # A page is never brought to more pixels than this (a photo measured at low resolution would otherwise grow
 # several-fold): 40 Mpx is A3 at 360 dpi, about 120 MB as BGR.
 MAX_WORKING_PIXELS = 40_000_000
@@ -41,6 +42,7 @@ class CleanupOptions:
     """What the clean-up does to a page; the defaults suit commune-scanner output."""
 
     working_dpi: int = 300
+    find_sheet: bool = True  # a photographed sheet is found, its perspective corrected, the background cut
     measure_scale: bool = True  # the resolution from the text's x-height when the stated dpi disagrees
     remove_colour_ink: bool = True
     flatten_illumination: bool = True
@@ -71,8 +73,18 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
 
     details: dict = {}
     source_dpi: float = page.dpi
+    if opts.find_sheet:
+        sheet = find_sheet(image)
+        if sheet is not None:
+            image = flatten_sheet(image, sheet)
+            # A photo's dpi tag says nothing about the sheet; A4 is the start, the text's x-height decides.
+            source_dpi = sheet_dpi(image)
+            flags.append("sheet-flattened")
+            details["sheet"] = {"corners": sheet.corners.round(1).tolist(), "score": round(sheet.score, 3),
+                                "method": sheet.method}
+    lap("sheet")
     if opts.measure_scale:
-        scale = page_scale(image, page.dpi)
+        scale = page_scale(image, source_dpi, stated_is_a_guess="sheet" in details)
         details["scale"] = asdict(scale)
         if scale.source == "text":
             source_dpi = scale.dpi

@@ -96,13 +96,17 @@ def _small_letter_height(heights: np.ndarray) -> float:
     return float(np.median(near)) if near.size else float(centre)
 
 
-def page_scale(image: np.ndarray, stated_dpi: float) -> Scale:
-    """The resolution to treat the page as having: the stated one when its text agrees, else the text's."""
+def page_scale(image: np.ndarray, stated_dpi: float, stated_is_a_guess: bool = False) -> Scale:
+    """The resolution to treat the page as having: the stated one when its text agrees, else the text's.
+
+    With `stated_is_a_guess` (a flattened photo, whose dpi only assumes an A4 sheet) the text decides whenever
+    it can be measured.
+    """
     measured, letters = x_height(image)
     if measured is None:
         return Scale(float(stated_dpi), "stated-unmeasured", None, letters)
     implied_mm = measured / stated_dpi * 25.4
-    if PLAUSIBLE_X_HEIGHT_MM[0] <= implied_mm <= PLAUSIBLE_X_HEIGHT_MM[1]:
+    if not stated_is_a_guess and PLAUSIBLE_X_HEIGHT_MM[0] <= implied_mm <= PLAUSIBLE_X_HEIGHT_MM[1]:
         return Scale(float(stated_dpi), "stated", measured, letters)
     dpi = float(np.clip(measured / BODY_X_HEIGHT_MM * 25.4, *DPI_RANGE))
     return Scale(dpi, "text", measured, letters)
