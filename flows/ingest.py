@@ -185,10 +185,13 @@ def ingest_file(path: Path, ctx: FileContext) -> FileReport:
     _progress.pages_planned(page_count)
     with tempfile.TemporaryDirectory(prefix="sohoa-ingest-") as scratch:
         try:
-            pages = read_pages(ctx, path, page_count, Path(scratch))
+            pages, unread = read_pages(ctx, path, page_count, Path(scratch))
         except InputFileError as exc:
             catalog.quarantine_file(name, str(exc), source_file_id=source.id)
             return FileReport(name, "quarantined", str(exc))
+        if unread:
+            # One odd page does not cost the file: the others are read; a person sees which pages were not.
+            catalog.open_review_item("unreadable", "; ".join(unread), source_file_id=source.id, path=name)
         parts = split_and_link(path.name, [PageClues(tuple(p.result.qr_payloads), p.result.text) for p in pages])
         report = FileReport(name, "resumed" if known else "new", pages=page_count, documents=len(parts))
         for part in parts:
@@ -209,23 +212,25 @@ def _is_done(ctx: FileContext, source: SourceFile) -> bool:
     )
 
 
-def read_pages(ctx: FileContext, path: Path, page_count: int, scratch: Path) -> list[PageArtifacts]:
+def read_pages(ctx: FileContext, path: Path, page_count: int, scratch: Path
+               ) -> tuple[list[PageArtifacts], list[str]]:
+    """The pages read, and one reason per page that could not be; raises only when no page could be read."""
     futures: list[Future[PageArtifacts]] = [
         ctx.pool.submit(read_page, path, index, ctx.options, scratch) for index in range(page_count)
     ]
     pages: list[PageArtifacts] = []
-    failure: BaseException | None = None
+    unread: list[str] = []
     for index, future in enumerate(futures):
         try:
             pages.append(future.result())
         except InputFileError as exc:
-            failure = failure or exc
-        except Exception as exc:  # a page that cannot be read quarantines its file, with the page named
-            failure = failure or InputFileError(path, f"trang {index + 1} / page {index + 1}: {type(exc).__name__}: {exc}")
+            unread.append(f"trang {index + 1} / page {index + 1}: {exc.detail}")
+        except Exception as exc:  # noqa: BLE001 - the page is named, the file's other pages go on
+            unread.append(f"trang {index + 1} / page {index + 1}: {type(exc).__name__}: {exc}")
         _progress.page_done()
-    if failure:
-        raise failure if isinstance(failure, InputFileError) else InputFileError(path, str(failure))
-    return pages
+    if not pages:
+        raise InputFileError(path, "; ".join(unread) or "không có trang nào / no pages")
+    return pages, unread
 
 
 def record_document(
@@ -233,7 +238,8 @@ def record_document(
 ) -> str | None:
     """Store a document's artifacts, catalogue its pages, link it; returns its dossier code when linked."""
     catalog = ctx.backends.catalog
-    document = catalog.record_document(source.id, part.first_page, part.last_page)
+    # Part positions count the pages read; a skipped unreadable page keeps the source's own page numbers.
+    document = catalog.record_document(source.id, pages[0].result.index + 1, pages[-1].result.index + 1)
     verified = [source.object_key or ""]
     page_inputs = []
     for number, artifact in enumerate(pages, start=1):
@@ -272,7 +278,9 @@ def record_document(
     for page, artifact in zip(recorded, pages, strict=True):
         for kind, reason in page_review_reasons(artifact.result):
             catalog.open_review_item(kind, reason, page_id=page.id, document_id=document.id)
-    catalog.mark_document_recognized(document.id, pdf_key=pdf_key, verified_keys=verified)
+    span = pages[-1].result.index - pages[0].result.index + 1
+    catalog.mark_document_recognized(document.id, pdf_key=pdf_key, verified_keys=verified,
+                                     unreadable_pages=span - len(pages))
     return part.dossier_code
 
 

@@ -103,6 +103,7 @@ WEB_MESSAGES: dict[str, tuple[str, str]] = {
     "review.quarantined": ("Tệp bị cách ly", "Quarantined files"),
     "review.low_confidence": ("Trang có độ tin cậy thấp", "Low-confidence pages"),
     "review.blank": ("Trang được coi là trắng", "Pages declared blank"),
+    "review.unreadable": ("Trang không đọc được (các trang khác đã đọc)", "Unreadable pages (the others were read)"),
     "review.assign": ("Gắn vào hồ sơ", "Assign to dossier"),
     "review.retry": ("Xử lý lại", "Retry"),
     "review.checked": ("Đã kiểm tra", "Mark checked"),

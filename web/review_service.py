@@ -47,7 +47,7 @@ def _entry(services: Services, item: ReviewItem) -> ReviewEntry:
 
 def open_entries(services: Services, user: User) -> dict[str, list[ReviewEntry]]:
     """Open items by kind, only those in the user's units (admins: all, including items with no unit)."""
-    grouped: dict[str, list[ReviewEntry]] = {"unlinked": [], "quarantined": [], "low_confidence": [], "blank": []}
+    grouped: dict[str, list[ReviewEntry]] = {"unlinked": [], "quarantined": [], "low_confidence": [], "blank": [], "unreadable": []}
     for item in services.catalog.review_items(status="open"):
         entry = _entry(services, item)
         if user.sees_unit(entry.unit):
@@ -116,7 +116,7 @@ def retry_quarantined(
 
 
 # Review items about one page that a person closes by looking at the page.
-PAGE_KINDS = ("low_confidence", "blank")
+PAGE_KINDS = ("low_confidence", "blank", "unreadable")
 
 
 def mark_checked(services: Services, user: User, entry: ReviewEntry) -> None:

@@ -223,17 +223,18 @@ class DocumentsMixin(CatalogCore):
         pdf_key: str,
         verified_keys: Collection[str],
         mean_confidence: float | None = None,
+        unreadable_pages: int = 0,
     ) -> Document:
         """Mark a document's text recognised once the caller has verified its objects are stored.
 
-        Every page must be recorded, and the original, the searchable PDF and each page's image and words
+        Every page must be recorded but the `unreadable_pages` the caller reported for review, and the original, the searchable PDF and each page's image and words
         objects must be among `verified_keys`; otherwise MissingObjectsError names what is missing.
         """
         with self.transaction() as session:
             row = _document(session, document_id)
             source = session.get_one(SourceFileRow, row.source_file_id)
             pages = list(session.scalars(select(PageRow).where(PageRow.document_id == document_id)))
-            expected = row.last_page - row.first_page + 1
+            expected = row.last_page - row.first_page + 1 - unreadable_pages
             if len(pages) != expected:
                 raise CatalogError(f"document {document_id}: {len(pages)} of {expected} pages recorded")
             required = [source.object_key or f"<original of {source.original_name}>", pdf_key]

@@ -36,7 +36,7 @@ LINK_METHODS = ("qr", "filename", "text", "manual")
 DOCUMENT_STATES = ("stored", "recognized", "indexed", "failed")
 SOURCE_FILE_STATES = ("stored", "processed", "quarantined", "failed")
 INDEX_STATES = ("pending", "indexed")
-REVIEW_KINDS = ("unlinked", "quarantined", "low_confidence", "blank")
+REVIEW_KINDS = ("unlinked", "quarantined", "low_confidence", "blank", "unreadable")
 REVIEW_STATUSES = ("open", "resolved")
 BATCH_STATUSES = ("running", "finished", "failed")
 

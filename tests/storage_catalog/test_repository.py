@@ -182,7 +182,7 @@ def test_quarantine_twice_gives_one_item_and_names_the_reason(catalog: Catalog) 
     unhashed = catalog.quarantine_file("/scans/empty.pdf", "empty file")
     assert first.id == again.id != unhashed.id
     assert catalog.find_source_file(sha("bad")).state == "quarantined"
-    assert catalog.review_backlog() == {"unlinked": 0, "quarantined": 2, "low_confidence": 0, "blank": 0}
+    assert catalog.review_backlog() == {"unlinked": 0, "quarantined": 2, "low_confidence": 0, "blank": 0, "unreadable": 0}
     assert len([e for e in catalog.events("source_file") if e.action == "file.quarantined"]) == 1
 
 

@@ -1,4 +1,5 @@
-"""Review items of kind "blank": every page declared blank is shown to a person with its evidence.
+"""Review items of kind "blank" (every page declared blank is shown to a person with its evidence) and
+"unreadable" (pages of a file that could not be read while its other pages were).
 
 Revision ID: 0003
 Revises: 0002
@@ -15,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 OLD = "kind IN ('unlinked', 'quarantined', 'low_confidence')"
-NEW = "kind IN ('unlinked', 'quarantined', 'low_confidence', 'blank')"
+NEW = "kind IN ('unlinked', 'quarantined', 'low_confidence', 'blank', 'unreadable')"
 
 
 def upgrade() -> None:
@@ -25,7 +26,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM review_items WHERE kind = 'blank'")
+    op.execute("DELETE FROM review_items WHERE kind IN ('blank', 'unreadable')")
     with op.batch_alter_table("review_items", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_review_items_kind"), type_="check")
         batch_op.create_check_constraint(op.f("ck_review_items_kind"), OLD)
