@@ -15,7 +15,8 @@ from sohoa.config import load_settings
 from sohoa.messages import t
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="sohoa — số hóa hồ sơ thủ tục hành chính.")
-console = Console(stderr=True)
+# soft_wrap: an error line naming a long path stays one line when stderr is not a terminal.
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: ExitCode) -> None:
@@ -25,7 +26,7 @@ def _fail(message: str, code: ExitCode) -> None:
 
 @app.command()
 def ocr(
-    files: Annotated[list[Path], typer.Argument(help="Scanned files: PDF, TIFF, JPEG, PNG.")],
+    files: Annotated[list[Path], typer.Argument(help="Scanned files: PDF, TIFF, JPEG, PNG, WebP, HEIC, BMP, GIF.")],
     out: Annotated[Path, typer.Option("--out", help="Output folder for .txt, .pdf and .json per input file.")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel pages (default: all cores).")] = 0,
     lang: Annotated[str, typer.Option("--lang", help="Tesseract language.")] = "vie",
