@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from fastapi import HTTPException, Request, Response
 
 from storage.catalog import Catalog
+from storage.catalog.accounts import normalize_username
 from storage.catalog.schema import utcnow
 from web.access import User
 from web.passwords import new_token, token_hash, verify_password
@@ -88,7 +89,7 @@ def log_in(
 ) -> str | None:
     """Check the password (rate-limited); on success create a session and return its cookie token."""
     ip = client_ip(request)
-    username = username.strip()[:64]
+    username = normalize_username(username)
     check_rate_limit(catalog, config, username, ip)
     account = catalog.get_user(username) if username else None
     ok = verify_password(account.password_hash if account else None, password)

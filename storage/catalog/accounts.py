@@ -15,6 +15,15 @@ from storage.catalog.records import Event, event_record
 from storage.catalog.schema import ROLES, EventRow, LoginAttemptRow, SessionRow, UserRow, utcnow
 
 
+def normalize_username(username: str) -> str:
+    """The one spelling of a login name: NFC, case-folded, trimmed, at most 64 characters.
+
+    "Lân" typed on one keyboard is NFC, on another NFD; "LAN" and "lan" are one person. Without one spelling
+    the per-user login limit could be bypassed by cycling spellings, and two accounts could look identical.
+    """
+    return nfc(nfc(username).strip().casefold())[:64]
+
+
 @dataclass(frozen=True)
 class Account:
     id: int
@@ -63,7 +72,7 @@ class AccountsMixin(CatalogCore):
         self, username: str, password_hash: str, role: str, units: list[str], *, actor: str = "admin"
     ) -> Account:
         """Create a user; an existing username is refused (CatalogError), never overwritten."""
-        name = nfc(username).strip()
+        name = normalize_username(username)
         if not name:
             raise ValueError("a user needs a non-empty username")
         cleaned = _check(role, units) or []
@@ -90,6 +99,7 @@ class AccountsMixin(CatalogCore):
     ) -> Account:
         """Change what is given; disabling a user or changing the password ends their sessions."""
         cleaned = _check(role, units)
+        username = normalize_username(username)
         with self.transaction() as session:
             row = session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
             if row is None:
@@ -114,7 +124,7 @@ class AccountsMixin(CatalogCore):
     def get_user(self, username: str) -> Account | None:
         with self.transaction() as session:
             row = session.scalars(
-                select(UserRow).where(UserRow.username == nfc(username).strip())
+                select(UserRow).where(UserRow.username == normalize_username(username))
             ).one_or_none()
             return _account(row) if row else None
 
@@ -168,7 +178,7 @@ class AccountsMixin(CatalogCore):
 
     def record_login_attempt(self, username: str, ip: str, success: bool) -> None:
         with self.transaction() as session:
-            session.add(LoginAttemptRow(username=username[:64], ip=ip[:64], success=success))
+            session.add(LoginAttemptRow(username=normalize_username(username), ip=ip[:64], success=success))
 
     def failed_logins_since(
         self, since: datetime, *, username: str | None = None, ip: str | None = None
@@ -178,7 +188,7 @@ class AccountsMixin(CatalogCore):
             LoginAttemptRow.at > since, LoginAttemptRow.success.is_(False)
         )
         if username is not None:
-            query = query.where(LoginAttemptRow.username == username[:64])
+            query = query.where(LoginAttemptRow.username == normalize_username(username))
         if ip is not None:
             query = query.where(LoginAttemptRow.ip == ip[:64])
         with self.transaction() as session:

@@ -95,3 +95,21 @@ def test_blank_page_review_items_need_revision_0003(catalog_url: str) -> None:
     upgrade(catalog.engine)
     assert catalog.open_review_item("blank", "again", path="scan.pdf").kind == "blank"
     catalog.close()
+
+
+def test_revision_0004_gives_existing_usernames_their_one_spelling(catalog_url: str) -> None:
+    import unicodedata
+
+    catalog = open_catalog(catalog_url)
+    downgrade(catalog.engine, "0003")
+    with catalog.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (username, password_hash, role, units, disabled, created_at) "
+                "VALUES (:name, 'x', 'admin', '[]', false, CURRENT_TIMESTAMP)"
+            ),
+            {"name": unicodedata.normalize("NFD", "Trần_Lân")},
+        )
+    upgrade(catalog.engine)
+    assert catalog.get_user("TRẦN_LÂN").username == "trần_lân"
+    catalog.close()

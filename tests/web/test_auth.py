@@ -168,3 +168,30 @@ def test_pages_carry_security_headers(client_for) -> None:
     response = client_for(None).get("/login")
     assert response.headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_nfd_and_case_spellings_of_a_username_share_one_login_limit(tmp_path) -> None:
+    import unicodedata
+
+    settings = build_archive(tmp_path)
+    catalog = open_catalog(settings.database_url)
+    catalog.create_user("Trần_Lân", hash_password(PASSWORD), "officer", ["x"], actor="test")
+    with_nfd = unicodedata.normalize("NFD", "trần_lân")
+    assert with_nfd != "trần_lân"
+    assert catalog.get_user(with_nfd).username == "trần_lân"  # one stored spelling: NFC, case-folded
+    try:
+        catalog.create_user("TRẦN_LÂN", hash_password(PASSWORD), "officer", ["x"], actor="test")
+        raise AssertionError("a second spelling of an existing user was created")
+    except Exception as exc:  # noqa: BLE001
+        assert "already exists" in str(exc)
+    catalog.close()
+    app = create_app(
+        settings_for(tmp_path), auth=AuthConfig(max_failures_per_user=3, max_failures_per_ip=50),
+        start_upload_worker=False,
+    )
+    spellings = [unicodedata.normalize("NFC", "Trần_Lân"), with_nfd, "TRẦN_LÂN"]
+    with TestClient(app) as client:
+        for name in spellings:
+            assert client.post("/api/session", json={"username": name, "password": "sai-sai-sai"}).status_code == 401
+        for name in spellings:  # the limit holds for every spelling, even with the right password
+            assert client.post("/api/session", json={"username": name, "password": PASSWORD}).status_code == 429
