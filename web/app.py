@@ -31,6 +31,9 @@ SECURITY_HEADERS = {
 }
 
 
+NO_STORE = "private, no-store"
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -100,6 +103,11 @@ def _add_handlers(app: FastAPI) -> None:
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # Every page, API answer, page image and export may carry personal data (names, ID numbers,
+        # addresses): no browser or proxy cache may keep a copy, e.g. on a shared office computer. Only the
+        # static assets (no dossier data) may be cached.
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = NO_STORE
         return response
 
     @app.exception_handler(LoginRequired)

@@ -68,4 +68,4 @@ def thumbnail_response(store: ObjectStore, key: str, cache_dir: Path) -> Respons
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(buffer.getvalue())
         tmp.replace(path)
-    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})

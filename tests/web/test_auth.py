@@ -195,3 +195,31 @@ def test_nfd_and_case_spellings_of_a_username_share_one_login_limit(tmp_path) ->
             assert client.post("/api/session", json={"username": name, "password": "sai-sai-sai"}).status_code == 401
         for name in spellings:  # the limit holds for every spelling, even with the right password
             assert client.post("/api/session", json={"username": name, "password": PASSWORD}).status_code == 429
+
+
+def test_responses_with_dossier_data_are_never_stored_by_a_browser_or_proxy(client_for) -> None:
+    client = client_for("can_bo_a")
+    code = "H21.65-220914-0011"
+    document = client.get(f"/api/dossiers/{code}").json()["documents"][0]["id"]
+    for url in (
+        "/search?q=nguyen",
+        "/search/results?q=nguyen",
+        "/api/search?q=nguyen",
+        f"/dossiers/{code}",
+        f"/api/dossiers/{code}",
+        f"/documents/{document}/pages/1",
+        f"/documents/{document}/pages/1/image",
+        f"/documents/{document}/pages/1/thumb",
+        f"/documents/{document}/pdf",
+        "/api/me",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response.headers.get("cache-control", ""), url
+    staff = client_for("luu_tru_a")
+    for url in ("/review", "/upload", "/api/review"):
+        response = staff.get(url)
+        assert response.status_code == 200 and "no-store" in response.headers["cache-control"], url
+    # An error page may name what was asked for; static assets hold no dossier data and may be cached.
+    assert "no-store" in client.get("/dossiers/H21.65-000000-9999").headers.get("cache-control", "")
+    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
