@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pikepdf
+from pikepdf.models.metadata import encode_pdf_date
 from PIL import ImageCms
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -48,8 +51,14 @@ def build_searchable_pdf(
     pdfa: bool = True,
     title: str | None = None,
     jpeg_quality: int = DEFAULT_JPEG_QUALITY,
+    created: datetime | None = None,
 ) -> None:
-    """Write `pages` to `out_path` as image + invisible text (render mode 3); PDF/A-2b unless not `pdfa`."""
+    """Write `pages` to `out_path` as image + invisible text (render mode 3); PDF/A-2b unless not `pdfa`.
+
+    Deterministic: the same pages (and `created`) give the same bytes. The file carries no clock time unless
+    `created` is passed, and its /ID is derived from its content, because derived objects are stored under
+    content keys that refuse different bytes (a re-run must find what it stored before).
+    """
     if not pages:
         raise ValueError("a searchable PDF needs at least one page")
     font = _register_font()
@@ -57,6 +66,7 @@ def build_searchable_pdf(
     with pikepdf.open(io.BytesIO(text_layer)) as pdf:
         for pdf_page, page in zip(pdf.pages, pages, strict=True):
             _put_image_under_text(pdf, pdf_page, page, jpeg_quality)
+        set_dates(pdf, created)
         if pdfa:
             _make_pdfa(pdf, title)
         out_path = Path(out_path)
@@ -67,8 +77,20 @@ def build_searchable_pdf(
             compress_streams=True,
             stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            deterministic_id=True,
         )
     tmp.replace(out_path)
+
+
+def set_dates(pdf: pikepdf.Pdf, created: datetime | None) -> None:
+    """Creation and modification date = `created`, or none at all: never the clock at the time of writing."""
+    for key in ("/CreationDate", "/ModDate"):
+        if key in pdf.docinfo:
+            del pdf.docinfo[key]
+    if created is not None:
+        stamp = pikepdf.String(encode_pdf_date(created))
+        pdf.docinfo["/CreationDate"] = stamp
+        pdf.docinfo["/ModDate"] = stamp
 
 
 def page_size_points(page: PdfPage) -> tuple[float, float]:
@@ -92,7 +114,8 @@ def _text_layer_pdf(pages: Sequence[PdfPage], font: str, title: str | None) -> b
     """The pages with only their invisible words, drawn by reportlab (which subsets and embeds the font)."""
     buffer = io.BytesIO()
     # initialFontName: reportlab otherwise references an unembedded Helvetica on every page, breaking PDF/A.
-    pdf = canvas.Canvas(buffer, initialFontName=font, pageCompression=1)
+    # invariant: no clock time and a fixed /ID from reportlab (set_dates and the final save decide both).
+    pdf = canvas.Canvas(buffer, initialFontName=font, pageCompression=1, invariant=1)
     if title:
         pdf.setTitle(title)
     pdf.setCreator("sohoa")
@@ -145,15 +168,23 @@ def _put_image_under_text(pdf: pikepdf.Pdf, pdf_page: pikepdf.Page, page: PdfPag
     image.ColorSpace = pikepdf.Name.DeviceRGB if colour else pikepdf.Name.DeviceGray
     image.BitsPerComponent = 8
     image.Filter = pikepdf.Name.DCTDecode
-    name = pdf_page.add_resource(image, pikepdf.Name.XObject, prefix="Im")
+    # A fixed name (add_resource's prefix= picks a random one): same page, same bytes.
+    name = pdf_page.add_resource(image, pikepdf.Name.XObject, pikepdf.Name("/SohoaPageImage"), replace_existing=False)
     width_pt, height_pt = page_size_points(page)
     draw = f"q {width_pt:.4f} 0 0 {height_pt:.4f} 0 0 cm {name} Do Q\n".encode()
     pdf_page.contents_add(pikepdf.Stream(pdf, draw), prepend=True)
 
 
+# LittleCMS stamps the profile header (bytes 24-35) with the time it was built; a fixed date keeps the
+# OutputIntent, and so every PDF/A we write, the same from one process to the next. Its profile ID is zero
+# ("not computed"), so nothing else depends on the header.
+_ICC_FIXED_DATE = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
+
+
 @lru_cache(maxsize=1)
 def _srgb_icc() -> bytes:
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return profile[:24] + _ICC_FIXED_DATE + profile[36:]
 
 
 def _make_pdfa(pdf: pikepdf.Pdf, title: str | None) -> None:

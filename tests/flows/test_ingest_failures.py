@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -132,6 +133,68 @@ def test_kill_9_mid_batch_then_rerun_ingests_every_file_exactly_once(tmp_path: P
     assert sohoa_json(home, "search", "QUYẾT ĐỊNH", "--limit", "20")
 
 
+# Ingest a folder and kill the whole process group with SIGKILL right after the first document of a stack is
+# recorded, i.e. between two documents: deterministic where polling the catalogue for the window is not.
+KILL_BETWEEN_DOCUMENTS = """
+import os, signal, sys
+from pathlib import Path
+import flows.ingest as ingest
+from sohoa.config import load_settings
+original = ingest.record_document
+def record_then_die(*args, **kwargs):
+    code = original(*args, **kwargs)
+    os.killpg(os.getpgid(0), signal.SIGKILL)
+    return code
+ingest.record_document = record_then_die
+scans, home = map(Path, sys.argv[1:3])
+summary = ingest.run_ingest([scans], settle_seconds=0, jobs=2, settings=load_settings({"SOHOA_HOME": str(home)}))
+print(summary.to_json())  # only reached when the file failed before its first document: the test says why
+"""
+
+
+def _receipt_stack(scans: Path, seed: int) -> list[str]:
+    """One scanner file holding three dossiers, each a QR receipt sheet and a page; returns their codes."""
+    pages, codes = [], []
+    for n in range(3):
+        receipt = generate_page("receipt", seed=seed + n, level=0)
+        codes.append(receipt.dossier_code)
+        pages += [receipt, generate_page("decision" if n % 2 else "form", seed=seed + 10 + n, level=0)]
+    save_pages(pages, scans / "SCAN_0001.pdf")
+    return codes
+
+
+def test_a_stack_killed_between_two_documents_finishes_on_rerun_with_every_document_once(tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    codes = _receipt_stack(scans, seed=81)
+    home = tmp_path / "home"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_BETWEEN_DOCUMENTS, str(scans), str(home)],
+        env=sohoa_env(home), cwd=REPO, capture_output=True, text=True, timeout=900, start_new_session=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr[-3000:]
+    database = home / "catalog.sqlite3"
+    assert _count(database, "SELECT count(*) FROM documents WHERE state = 'recognized'") == 1
+    first_pdf = _count_text(database, "SELECT pdf_key FROM documents WHERE state = 'recognized'")
+
+    result = sohoa(home, "ingest", scans, "--settle", "0", "--json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout)
+    assert summary["new"] == 1 and not summary["failures"], summary
+    assert "ObjectConflictError" not in result.stderr
+    assert _count(database, "SELECT count(*) FROM source_files") == 1
+    assert _count(database, "SELECT count(*) FROM documents") == 3
+    assert _count(database, "SELECT count(*) FROM documents WHERE state = 'indexed'") == 3
+    assert _count(database, "SELECT count(*) FROM pages") == 6
+    assert _count(database, "SELECT count(DISTINCT dossier_id) FROM documents") == 3
+    assert _count_text(database, "SELECT pdf_key FROM documents ORDER BY first_page LIMIT 1") == first_pdf
+    for code in codes:
+        rows = sohoa_json(home, "search", code)
+        assert rows and rows[0]["dossier_code"] == code
+    again = sohoa_json(home, "ingest", scans, "--settle", "0")
+    assert again["duplicates"] == 1 and again["pages"] == 0
+
+
 def test_object_store_down_fails_clearly_and_marks_nothing_done(tmp_path: Path) -> None:
     scans = tmp_path / "scans"
     scans.mkdir()
@@ -148,6 +211,11 @@ def test_object_store_down_fails_clearly_and_marks_nothing_done(tmp_path: Path) 
     assert "receipt.png" in result.stderr and "not stored" in result.stderr
     assert _count(home / "catalog.sqlite3", "SELECT count(*) FROM source_files") == 0
     assert _count(home / "catalog.sqlite3", "SELECT count(*) FROM documents") == 0
+
+
+def _count_text(database: Path, sql: str) -> str:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as connection:
+        return str(connection.execute(sql).fetchone()[0])
 
 
 def _count(database: Path, sql: str) -> int:
