@@ -78,17 +78,27 @@ def user_list() -> None:
 
 @user_app.command("disable")
 def user_disable(username: Annotated[str, typer.Argument()]) -> None:
-    """Disable a user and end their sessions."""
-    from storage.catalog import NotFoundError
+    """Disable a user and end their sessions (never the last enabled admin)."""
+    _set_disabled(username, True)
+
+
+@user_app.command("enable")
+def user_enable(username: Annotated[str, typer.Argument()]) -> None:
+    """Let a disabled user log in again (their password is unchanged)."""
+    _set_disabled(username, False)
+
+
+def _set_disabled(username: str, disabled: bool) -> None:
+    from storage.catalog import CatalogError
 
     catalog = _catalog()
     try:
-        catalog.update_user(username, disabled=True, actor="cli")
-    except NotFoundError as exc:
+        account = catalog.update_user(username, disabled=disabled, actor="cli")
+    except CatalogError as exc:  # unknown user, or the last admin
         _fail(str(exc))
     finally:
         catalog.close()
-    print(f"{username}\tdisabled")
+    print(f"{account.username}\t{'disabled' if disabled else 'active'}")
 
 
 def serve(

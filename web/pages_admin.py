@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from storage.catalog import CatalogError, NotFoundError
+from storage.catalog import CatalogError
 from storage.catalog.schema import ROLES
 from web.access import require
 from web.auth import check_csrf
@@ -81,8 +82,8 @@ def update_user(
             password_hash=hash_password(password) if password else None,
             disabled={"1": True, "0": False}.get(disabled),
         )
-    except (ValueError, NotFoundError) as exc:
-        return RedirectResponse(f"/admin/users?error={str(exc)[:200]}", status_code=303)
+    except (ValueError, CatalogError) as exc:  # bad role/units, unknown user, the last admin
+        return RedirectResponse(f"/admin/users?error={quote(str(exc)[:200])}", status_code=303)
     return RedirectResponse("/admin/users", status_code=303)
 
 

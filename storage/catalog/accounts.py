@@ -105,6 +105,7 @@ class AccountsMixin(CatalogCore):
             if row is None:
                 raise NotFoundError("user", username)
             changes: dict[str, object] = {}
+            was_active_admin = row.role == "admin" and not row.disabled
             if role is not None and role != row.role:
                 row.role = changes["role"] = role  # type: ignore[assignment]
             if cleaned is not None and cleaned != list(row.units or []):
@@ -112,6 +113,17 @@ class AccountsMixin(CatalogCore):
                 changes["units"] = cleaned
             if disabled is not None and disabled != row.disabled:
                 row.disabled = changes["disabled"] = disabled  # type: ignore[assignment]
+            if was_active_admin and (row.role != "admin" or row.disabled):
+                session.flush()
+                others = session.scalar(
+                    select(func.count(UserRow.id)).where(UserRow.role == "admin", UserRow.disabled.is_(False))
+                )
+                if not others:
+                    # Nobody could then manage users in the web app; the command line would be the only way back.
+                    raise CatalogError(
+                        f"{username}: không thể vô hiệu hóa hoặc hạ quyền quản trị viên cuối cùng / "
+                        "cannot disable or demote the last admin"
+                    )
             if password_hash is not None:
                 row.password_hash = password_hash
                 changes["password"] = "changed"

@@ -223,3 +223,12 @@ def test_responses_with_dossier_data_are_never_stored_by_a_browser_or_proxy(clie
     # An error page may name what was asked for; static assets hold no dossier data and may be cached.
     assert "no-store" in client.get("/dossiers/H21.65-000000-9999").headers.get("cache-control", "")
     assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+
+
+def test_the_only_admin_cannot_disable_themselves_in_the_admin_page(client_for) -> None:
+    admin = client_for("admin")
+    token = admin.headers["X-CSRF-Token"]
+    response = admin.post("/admin/users/admin", data={"disabled": "1", "csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303 and "error=" in response.headers["location"]
+    assert "last admin" in admin.get(response.headers["location"]).text
+    assert admin.get("/api/me").status_code == 200  # still logged in, still enabled

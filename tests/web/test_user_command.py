@@ -106,3 +106,37 @@ def test_user_add_refuses_short_passwords_bad_roles_and_officers_without_units(t
         ).returncode
         == 0
     )
+
+
+def test_the_last_admin_cannot_be_disabled_or_demoted_and_user_enable_brings_a_user_back(tmp_path) -> None:
+    def add(name: str, role: str) -> None:
+        units = [] if role == "admin" else ["--unit", "UBND xã Lộc An"]
+        result = run(tmp_path, "user", "add", name, "--role", role, *units, "--password-stdin",
+                     stdin="mot-mat-khau-dai\n")
+        assert result.returncode == 0, result.stderr
+
+    add("quan_tri", "admin")
+    add("can_bo", "officer")
+    refused = run(tmp_path, "user", "disable", "quan_tri")
+    assert refused.returncode != 0 and "last admin" in refused.stderr
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    try:
+        from storage.catalog import CatalogError
+
+        try:
+            catalog.update_user("quan_tri", role="officer", units=["UBND xã Lộc An"], actor="quan_tri")
+            raise AssertionError("the last admin was demoted")
+        except CatalogError as exc:
+            assert "last admin" in str(exc)
+        assert not catalog.get_user("quan_tri").disabled and catalog.get_user("quan_tri").role == "admin"
+    finally:
+        catalog.close()
+
+    assert run(tmp_path, "user", "disable", "can_bo").returncode == 0
+    enabled = run(tmp_path, "user", "enable", "can_bo")
+    assert enabled.returncode == 0, enabled.stderr
+    assert "can_bo\tofficer\tactive" in sohoa(tmp_path, "user", "list").stdout
+    add("quan_tri_2", "admin")  # with a second admin, the first may go
+    assert run(tmp_path, "user", "disable", "quan_tri").returncode == 0
+    assert run(tmp_path, "user", "disable", "quan_tri_2").returncode != 0
+    assert run(tmp_path, "user", "enable", "khong_co").returncode != 0
