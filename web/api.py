@@ -21,6 +21,7 @@ from web.pages_upload import receive_upload, uploads_of
 from web.passwords import hash_password
 from web.review_service import (
     PAGE_KINDS,
+    AlreadyResolved,
     ReviewError,
     assign_dossier,
     mark_checked,
@@ -415,31 +416,43 @@ def api_review(services: ServicesDep, user: ApiUser) -> list[ReviewItemOut]:
     ]
 
 
-@router.post("/review/{item_id}/assign", responses={**NOT_FOUND, 422: {"description": "Bad dossier code"}})
+RESOLVED = {409: {"description": "Already resolved (detail: review.already_resolved)"}}
+
+
+@router.post(
+    "/review/{item_id}/assign", responses={**NOT_FOUND, **RESOLVED, 422: {"description": "Bad dossier code"}}
+)
 def api_review_assign(services: ServicesDep, user: ApiUser, item_id: int, body: AssignIn) -> dict[str, str]:
     require(user, "review")
     entry = visible_entry(services, user, item_id, "unlinked")
     try:
         return {"dossier_code": assign_dossier(services, user, entry, body.dossier_code)}
+    except AlreadyResolved as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
     except ReviewError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
 
 
-@router.post("/review/{item_id}/retry", response_model=UploadOut, responses=NOT_FOUND)
+@router.post("/review/{item_id}/retry", response_model=UploadOut, responses={**NOT_FOUND, **RESOLVED})
 def api_review_retry(request: Request, services: ServicesDep, user: ApiUser, item_id: int) -> UploadOut:
     require(user, "review")
     entry = visible_entry(services, user, item_id, "quarantined")
     try:
         batch = retry_quarantined(services, user, entry, uploads_of(request))
+    except AlreadyResolved as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
     except ReviewError:
         raise NotVisible() from None
     return UploadOut(**uploads_of(request).snapshot(batch))
 
 
-@router.post("/review/{item_id}/checked", status_code=204, responses=NOT_FOUND)
+@router.post("/review/{item_id}/checked", status_code=204, responses={**NOT_FOUND, **RESOLVED})
 def api_review_checked(services: ServicesDep, user: ApiUser, item_id: int) -> Response:
     require(user, "review")
-    mark_checked(services, user, visible_entry(services, user, item_id, PAGE_KINDS))
+    try:
+        mark_checked(services, user, visible_entry(services, user, item_id, PAGE_KINDS))
+    except AlreadyResolved as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
     return Response(status_code=204)
 
 

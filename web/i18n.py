@@ -111,6 +111,10 @@ WEB_MESSAGES: dict[str, tuple[str, str]] = {
     "review.reason": ("Lý do", "Reason"),
     "review.done": ("Đã ghi nhận", "Done"),
     "review.bad_code": ("Mã hồ sơ không hợp lệ", "Not a valid dossier code"),
+    "review.already_resolved": (
+        "Mục này đã được xử lý rồi (có thể bởi người khác); tải lại trang để xem hàng đợi hiện tại",
+        "This item was already resolved (perhaps by someone else); reload to see the current queue",
+    ),
     "dashboard.title": ("Tiến độ số hóa", "Digitization progress"),
     "dashboard.overall": ("Toàn bộ", "Overall"),
     "dashboard.by_unit": ("Theo đơn vị", "By unit"),

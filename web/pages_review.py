@@ -75,5 +75,8 @@ def review_checked(
 ) -> Response:
     require(user, "review")
     check_csrf(user, csrf_token)
-    mark_checked(services, user, visible_entry(services, user, item_id, PAGE_KINDS))
+    try:
+        mark_checked(services, user, visible_entry(services, user, item_id, PAGE_KINDS))
+    except ReviewError as exc:
+        return RedirectResponse(f"/review?error={exc}", status_code=303)
     return RedirectResponse("/review?done=1", status_code=303)

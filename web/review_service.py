@@ -27,6 +27,19 @@ class ReviewError(ValueError):
     """A review action that cannot be done; the message key says why."""
 
 
+class AlreadyResolved(ReviewError):
+    """The item was resolved already (by someone else, or in another tab): acting on it again would re-link a
+    document, re-ingest a file or audit a check that did not happen, so every action refuses it."""
+
+    def __init__(self) -> None:
+        super().__init__("review.already_resolved")
+
+
+def _require_open(entry: ReviewEntry) -> None:
+    if entry.item.status != "open":
+        raise AlreadyResolved()
+
+
 def _entry(services: Services, item: ReviewItem) -> ReviewEntry:
     catalog = services.catalog
     document_id, page_number, unit, code = item.document_id, None, None, None
@@ -68,6 +81,7 @@ def visible_entry(services: Services, user: User, item_id: int, kind: str | tupl
 
 def assign_dossier(services: Services, user: User, entry: ReviewEntry, raw_code: str) -> str:
     """Link an unlinked document to a dossier of the user's units, re-index its pages, close the item."""
+    _require_open(entry)
     code = normalize_dossier_code(raw_code.strip()) or raw_code.strip()
     if not code or normalize_dossier_code(code) is None or entry.document_id is None:
         raise ReviewError("review.bad_code")
@@ -91,6 +105,7 @@ def retry_quarantined(
     services: Services, user: User, entry: ReviewEntry, uploads: UploadQueue
 ) -> UploadBatch:
     """Fetch the stored original (or the file at its path) into a new upload batch and ingest it again."""
+    _require_open(entry)
     catalog = services.catalog
     batch = uploads.new_batch(user.name, entry.unit)
     scans = Path(batch.folder) / "scans"
@@ -120,6 +135,7 @@ PAGE_KINDS = ("low_confidence", "blank", "unreadable")
 
 
 def mark_checked(services: Services, user: User, entry: ReviewEntry) -> None:
+    _require_open(entry)
     services.catalog.resolve_review_item(entry.item.id, user.name, "checked")
     subject = ("dossier", entry.dossier_code) if entry.dossier_code else ("review_item", str(entry.item.id))
     services.catalog.record_event(

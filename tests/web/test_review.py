@@ -80,3 +80,29 @@ def test_retrying_a_quarantined_file_queues_it_again(app, client_for) -> None:
     # The worker is off in this module: the original was fetched back from the store into the batch folder.
     folder = app.state.uploads.get(batch["id"]).folder
     assert (Path(folder) / "scans" / "hong.pdf").read_bytes() == b"not really a pdf"
+
+
+def test_a_resolved_item_cannot_be_assigned_retried_or_checked_again(app, client_for) -> None:
+    catalog = app.state.services.catalog
+    staff = client_for("luu_tru_a")
+    resolved = {i.kind: i for i in catalog.review_items(status="resolved")}
+    # Earlier tests in this module resolved one item of each kind; make sure of it whatever their order.
+    for kind in ("unlinked", "quarantined", "low_confidence"):
+        if kind not in resolved:
+            item = next(i for i in catalog.review_items(status="open") if i.kind == kind)
+            resolved[kind] = catalog.resolve_review_item(item.id, "luu_tru_a", "done in this test")
+    before = len(catalog.events(object_type="review_item")) + len(catalog.events(object_type="dossier"))
+    again = staff.post(f"/api/review/{resolved['unlinked'].id}/assign", json={"dossier_code": "H21.65-220914-0011"})
+    assert again.status_code == 409 and again.json()["detail"] == "review.already_resolved"
+    assert staff.post(f"/api/review/{resolved['quarantined'].id}/retry").status_code == 409
+    assert staff.post(f"/api/review/{resolved['low_confidence'].id}/checked").status_code == 409
+    after = len(catalog.events(object_type="review_item")) + len(catalog.events(object_type="dossier"))
+    assert after == before, "a refused action changes nothing and audits nothing"
+    document = catalog.get_document(resolved["unlinked"].document_id)
+    assert document.dossier_code != "H21.65-220914-0011"
+    page = staff.post(
+        f"/review/{resolved['quarantined'].id}/retry",
+        data={"csrf_token": staff.headers["X-CSRF-Token"]},
+        follow_redirects=True,
+    )
+    assert "đã được xử lý" in page.text
