@@ -47,12 +47,38 @@ class UploadBatch:
     message: str | None = None
     created_at: float = field(default_factory=time.time)
     finished_at: float | None = None
+    home: str = ""  # the server's data folder, only to keep it out of what the user is shown
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("folder")
+        data.pop("home")
+        data["manifest"] = Path(self.manifest).name if self.manifest else None
         data["file_count"] = len(self.files)
-        return data
+        return scrub_paths(data, self)
+
+
+# An absolute path without spaces that no known prefix covered (a scratch folder, a library's file): keep its
+# last part, drop the folders. Not after ':' or '/', so URLs ("s3://host/bucket/") are left alone.
+_ABSOLUTE_FOLDERS = re.compile(r"(?<![\w:/.~-])/(?:[^\s/'\"]+/)+")
+
+
+def scrub_paths(value: Any, batch: UploadBatch) -> Any:
+    """`value` (text, or lists/dicts of it) without the server's folders: the batch's files are named by
+    their path inside the upload ('hồ sơ/scan.pdf'), anything else under the data folder by its path
+    inside it, and any other absolute path by its last part. Users see their own names, never our disk."""
+    if isinstance(value, dict):
+        return {k: scrub_paths(v, batch) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_paths(v, batch) for v in value]
+    if not isinstance(value, str):
+        return value
+    folder = batch.folder.rstrip("/")
+    for prefix in (f"{folder}/scans/", f"{folder}/manifest/", f"{folder}/"):
+        value = value.replace(prefix, "")
+    if batch.home:
+        value = value.replace(batch.home.rstrip("/") + "/", "")
+    return _ABSOLUTE_FOLDERS.sub("", value)
 
 
 def safe_relative_path(name: str) -> PurePosixPath | None:
@@ -89,8 +115,8 @@ class _BatchProgress:
         with self.lock:
             self.batch.files_done += 1
             if report.reason:
-                name = Path(report.path).name
-                self.batch.errors.append(FileError(name, report.status, str(report.reason)))
+                name = scrub_paths(str(report.path), self.batch)
+                self.batch.errors.append(FileError(name, report.status, scrub_paths(str(report.reason), self.batch)))
 
 
 class UploadQueue:
@@ -110,7 +136,7 @@ class UploadQueue:
         batch_id = time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
         folder = self.root / batch_id
         (folder / "scans").mkdir(parents=True, exist_ok=True)
-        return UploadBatch(batch_id, user, unit, str(folder), [])
+        return UploadBatch(batch_id, user, unit, str(folder), [], home=str(self.settings.home))
 
     def save_file(self, batch: UploadBatch, name: str, stream: BinaryIO) -> bool:
         """Copy one uploaded file into the batch folder in chunks; False if it was dropped."""
@@ -199,7 +225,7 @@ class UploadQueue:
         except Exception as exc:  # the batch fails, the worker lives on for the next one
             with self.lock:
                 batch.status = "failed"
-                batch.message = f"{type(exc).__name__}: {exc}"
+                batch.message = scrub_paths(f"{type(exc).__name__}: {exc}", batch)
         finally:
             set_progress(None)
             with self.lock:
