@@ -55,3 +55,23 @@ def test_two_concurrent_ingests_of_one_folder_store_every_file_once_without_erro
         assert rows and rows[0]["dossier_code"] == code
     again = sohoa_json(home, "ingest", scans, "--settle", "0")
     assert again["duplicates"] == 3 and again["pages"] == 0
+
+
+def test_the_same_content_under_two_names_in_one_folder_is_stored_once_without_error(tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    save_page(generate_page("form", seed=111, level=0), scans / "Scan_0001.png")
+    (scans / "Scan_0001 (copy).png").write_bytes((scans / "Scan_0001.png").read_bytes())
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [sys.executable, "-m", "sohoa", "ingest", str(scans), "--settle", "0", "--json"],
+        env=sohoa_env(home), cwd=REPO, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-4000:]
+    summary = json.loads(result.stdout)
+    assert summary["files"] == 2 and not summary["failures"], summary
+    database = home / "catalog.sqlite3"
+    assert _count(database, "SELECT count(*) FROM source_files") == 1
+    assert _count(database, "SELECT count(*) FROM documents") == 1
+    assert _count(database, "SELECT count(*) FROM pages") == 1
+    assert _count(database, "SELECT count(*) FROM review_items WHERE kind = 'unlinked'") == 1
