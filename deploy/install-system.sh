@@ -6,7 +6,7 @@ profile="${1:-runtime}"
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils ghostscript unpaper qpdf
           fonts-liberation2 fonts-dejavu-core)
 if [ "$profile" = "test" ]; then
-  packages+=(postgresql chromium)
+  packages+=(postgresql chromium softhsm2 opensc openssl)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,149 @@
+"""Where the visible signature box goes and what it says, by role (TT 01/2023/TT-VPCP Điều 8, TT 01/2019/TT-BNV).
+
+officer: the digitizing officer's personal signature, top-left of page 1, with name, unit and time of copying.
+agency: the competent agency's signature on a result or archive copy, top-right of page 1, with the red seal
+image at its actual size when one is configured. Text is Vietnamese, in an embedded font with its glyphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image
+
+from ocr.errors import MissingDependencyError
+
+ROLES = ("officer", "agency")
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+MARGIN = 14.0  # points (5 mm) from the page edges
+BOX_WIDTH = 200.0
+BOX_HEIGHT = 52.0
+FONT_SIZE = 7
+FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+)
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A seal image (PNG with transparency) and the resolution it was scanned at, so it prints at actual size."""
+
+    path: Path
+    dpi: float = 300.0
+
+    def size_points(self) -> tuple[float, float]:
+        with Image.open(self.path) as image:
+            width, height = image.size
+        return width * 72.0 / self.dpi, height * 72.0 / self.dpi
+
+
+@dataclass(frozen=True)
+class BoxText:
+    role: str
+    signer_name: str
+    unit_name: str
+    signed_at: datetime  # aware, or naive UTC
+
+
+def field_name(role: str) -> str:
+    """The signature field of a role; one per role and document, so signing twice is visible in the PDF."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, not {role!r}")
+    return f"Sohoa-{role}"
+
+
+def role_of_field(name: str | None) -> str | None:
+    if name and name.startswith("Sohoa-") and name[6:] in ROLES:
+        return name[6:]
+    return None
+
+
+def vietnam_time(moment: datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(VIETNAM).strftime("%H:%M:%S ngày %d/%m/%Y (GMT+7)")
+
+
+def box_lines(text: BoxText) -> list[str]:
+    when = vietnam_time(text.signed_at)
+    if text.role == "officer":
+        return [
+            "ĐÃ KÝ SỐ – BẢN SỐ HÓA",
+            f"Người số hóa: {text.signer_name}",
+            f"Đơn vị: {text.unit_name}",
+            f"Thời gian sao: {when}",
+        ]
+    return [
+        "ĐÃ KÝ SỐ – CƠ QUAN",
+        f"Cơ quan: {text.unit_name}",
+        f"Người ký: {text.signer_name}",
+        f"Thời gian ký: {when}",
+    ]
+
+
+def box_rect(role: str, page_box: tuple[float, float, float, float], seal: Seal | None = None) -> tuple[int, ...]:
+    """(x1, y1, x2, y2) in PDF points on page 1: officer top-left, agency top-right (tall enough for the seal)."""
+    x0, y0, x1, y1 = page_box
+    width, height = BOX_WIDTH, BOX_HEIGHT
+    if role == "agency" and seal is not None:
+        seal_w, seal_h = seal.size_points()
+        width, height = max(width, seal_w + 4), max(height, seal_h + 4)
+    width, height = min(width, x1 - x0 - 2 * MARGIN), min(height, y1 - y0 - 2 * MARGIN)
+    top = y1 - MARGIN
+    left = x0 + MARGIN if role == "officer" else x1 - MARGIN - width
+    return (round(left), round(top - height), round(left + width), round(top))
+
+
+def position_of(rect: tuple[float, float, float, float], page_box: tuple[float, float, float, float]) -> str:
+    """'top-left', 'top-right', … of a box on its page, by the quarter its centre falls in."""
+    cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+    mid_x, mid_y = (page_box[0] + page_box[2]) / 2, (page_box[1] + page_box[3]) / 2
+    return f"{'top' if cy >= mid_y else 'bottom'}-{'left' if cx < mid_x else 'right'}"
+
+
+@lru_cache(maxsize=1)
+def font_file() -> str:
+    for candidate in FONT_CANDIDATES:
+        if candidate.exists():
+            return str(candidate)
+    raise MissingDependencyError("no TrueType font with Vietnamese glyphs (apt-get install fonts-dejavu-core)")
+
+
+def stamp_style(seal: Seal | None = None):  # noqa: ANN201 - pyHanko's style type
+    """The pyHanko text stamp: embedded DejaVu subset, thin border, the seal (unscaled) behind the text."""
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.images import PdfImage
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
+    text_style = TextBoxStyle(
+        font=GlyphAccumulatorFactory(font_file(), font_size=FONT_SIZE), font_size=FONT_SIZE, leading=FONT_SIZE + 3
+    )
+    background = None
+    if seal is not None:
+        seal_w, seal_h = seal.size_points()
+        background = PdfImage(Image.open(seal.path), box=layout.BoxConstraints(seal_w, seal_h))
+    return TextStampStyle(
+        stamp_text="%(lines)s",
+        text_box_style=text_style,
+        border_width=1,
+        border_color=(0.75, 0.0, 0.0),
+        background=background,
+        background_opacity=1.0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            inner_content_scaling=layout.InnerScaling.NO_SCALING,
+        ),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MAX,
+            margins=layout.Margins.uniform(4),
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+    )
