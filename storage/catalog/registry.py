@@ -10,19 +10,19 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ocr.text import nfc
 from storage.catalog.core import CatalogCore, add_event, unit_id
 from storage.catalog.errors import RegistryFormatError
-from storage.catalog.schema import DossierRow
+from storage.catalog.schema import DocumentRow, DossierRow, PageRow, UnitRow
 
 COLUMNS = (
     "dossier_code",
@@ -99,6 +99,7 @@ class ImportResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    refused: int = 0  # rows outside the importer's units (also listed in `errors`)
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -275,51 +276,149 @@ def _chunks(records: Sequence[RegistryRecord], size: int) -> Iterable[Sequence[R
         yield records[start : start + size]
 
 
-def _upsert_chunk(catalog: CatalogCore, chunk: Sequence[RegistryRecord], result: ImportResult) -> None:
+# Reasons a row is refused for a user limited to some units (Vietnamese first, as every user-facing text).
+OTHER_UNIT_ROW = "đơn vị {unit} không thuộc đơn vị của bạn / unit {unit} is not one of yours"
+OTHER_UNIT_DOSSIER = (
+    "hồ sơ thuộc đơn vị khác ({unit}), không được sửa / the dossier belongs to another unit ({unit}): not changed"
+)
+NO_UNIT_DOSSIER = (
+    "hồ sơ chưa thuộc đơn vị nào, chỉ quản trị viên được gán / the dossier has no unit yet: only an admin may "
+    "place it"
+)
+
+
+def refusal(record: RegistryRecord, current_unit: str | None, exists: bool, units: Collection[str] | None) -> str | None:
+    """Why a user limited to `units` may not apply this row (None: allowed). `units=None` is every unit."""
+    if units is None:
+        return None
+    if record.values["unit"] not in units:
+        return OTHER_UNIT_ROW.format(unit=record.values["unit"])
+    if exists and current_unit is None:
+        return NO_UNIT_DOSSIER
+    if exists and current_unit not in units:
+        return OTHER_UNIT_DOSSIER.format(unit=current_unit)
+    return None
+
+
+def _audit_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _changes(row: DossierRow | None, values: dict[str, Any], unit: str, current_unit: str | None) -> dict[str, Any]:
+    """{column: {"old", "new"}} for every column this row changes; the unit by its code."""
+    changes: dict[str, Any] = {}
+    if current_unit != unit:
+        changes["unit"] = {"old": current_unit, "new": unit}
+    for name, value in values.items():
+        if name in ("unit_id", "in_registry", "dossier_code"):
+            continue
+        old = getattr(row, name) if row is not None else None
+        if old != value:
+            changes[name] = {"old": _audit_value(old), "new": _audit_value(value)}
+    return changes
+
+
+def _upsert_chunk(
+    catalog: CatalogCore,
+    chunk: Sequence[RegistryRecord],
+    result: ImportResult,
+    actor: str,
+    units: Collection[str] | None,
+) -> None:
     with catalog.transaction() as session:
         codes = [record.values["dossier_code"] for record in chunk]
         existing = {
             row.dossier_code: row
             for row in session.scalars(select(DossierRow).where(DossierRow.dossier_code.in_(codes)))
         }
-        units: dict[str, int] = {}
+        unit_codes = {
+            row.id: row.code
+            for row in session.scalars(
+                select(UnitRow).where(UnitRow.id.in_({r.unit_id for r in existing.values() if r.unit_id}))
+            )
+        }
+        units_by_code: dict[str, int] = {}
         inserted = updated = unchanged = 0
+        refused: list[RowError] = []
+        moved: list[int] = []
         for record in chunk:
+            row = existing.get(record.values["dossier_code"])
+            current_unit = unit_codes.get(row.unit_id) if row is not None and row.unit_id else None
+            reason = refusal(record, current_unit, row is not None, units)
+            if reason:
+                refused.append(RowError(record.row, reason))
+                continue
             values = dict(record.values)
             unit = values.pop("unit")
-            if unit not in units:
-                units[unit] = unit_id(session, unit)
-            values["unit_id"] = units[unit]
+            if unit not in units_by_code:
+                units_by_code[unit] = unit_id(session, unit)
+            values["unit_id"] = units_by_code[unit]
             values["in_registry"] = True
-            row = existing.get(values["dossier_code"])
+            changes = _changes(row, values, unit, current_unit)
             if row is None:
                 session.add(DossierRow(**values))
                 inserted += 1
-            elif any(getattr(row, name) != value for name, value in values.items()):
+                action = "dossier.registry_created"
+            elif changes or not row.in_registry:
                 for name, value in values.items():
                     setattr(row, name, value)
                 updated += 1
+                action = "dossier.registry_updated"
+                if changes:
+                    moved.append(row.id)
             else:
                 unchanged += 1
+                continue
+            detail = {"registry": result.path.name, "row": record.row, "changes": changes}
+            add_event(session, actor, action, "dossier", values["dossier_code"], detail)
         session.flush()
+        if moved:
+            # Unit, applicant and status are copied into every indexed page: send them back to the index.
+            documents = select(DocumentRow.id).where(DocumentRow.dossier_id.in_(moved))
+            session.execute(
+                update(PageRow)
+                .where(PageRow.document_id.in_(documents), PageRow.index_state == "indexed")
+                .values(index_state="pending")
+            )
     result.inserted += inserted
     result.updated += updated
     result.unchanged += unchanged
+    result.refused += len(refused)
+    result.errors.extend(refused)
 
 
-def import_registry(catalog: CatalogCore, path: Path | str, actor: str = "registry") -> ImportResult:
-    """Insert or update one dossier per good row (marked in_registry); return counts and the bad rows."""
+def import_registry(
+    catalog: CatalogCore,
+    path: Path | str,
+    actor: str = "registry",
+    *,
+    units: Collection[str] | None = None,
+) -> ImportResult:
+    """Insert or update one dossier per good row (marked in_registry); return counts and the bad rows.
+
+    `units` limits the import to dossiers of those units (a web user's; None: every unit, for admins and the
+    command line): a row naming another unit, or a dossier already in another unit or in none, is refused and
+    reported with its row number. Each created or changed dossier is audited under `actor` with every changed
+    field's old and new value, and the pages of a changed dossier go back to the search index ('pending').
+    """
     parsed = read_registry(path)
     result = ImportResult(parsed.path, errors=list(parsed.errors))
     for chunk in _chunks(parsed.records, IMPORT_CHUNK):
         for attempt in range(IMPORT_ATTEMPTS):
+            attempt_result = ImportResult(parsed.path)
             try:
-                _upsert_chunk(catalog, chunk, result)
+                _upsert_chunk(catalog, chunk, attempt_result, actor, units)
                 break
             except IntegrityError:
                 # A scan linked one of these dossiers between our select and insert: read again.
                 if attempt == IMPORT_ATTEMPTS - 1:
                     raise
+        result.inserted += attempt_result.inserted
+        result.updated += attempt_result.updated
+        result.unchanged += attempt_result.unchanged
+        result.refused += attempt_result.refused
+        result.errors.extend(attempt_result.errors)
+    result.errors.sort(key=lambda error: error.row)
     with catalog.transaction() as session:
         add_event(
             session,
@@ -331,7 +430,9 @@ def import_registry(catalog: CatalogCore, path: Path | str, actor: str = "regist
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                "refused": result.refused,
                 "bad_rows": len(result.errors),
+                "units": sorted(units) if units is not None else None,
             },
         )
     return result
