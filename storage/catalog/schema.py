@@ -266,3 +266,35 @@ class LoginAttemptRow(Base):
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     success: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# -- web uploads (issue 9): queued and running uploads survive a restart of the web app ---------------------
+
+UPLOAD_STATUSES = ("queued", "running", "finished", "failed", "cancelled")
+
+
+class UploadRow(Base):
+    __tablename__ = "uploads"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", UPLOAD_STATUSES), name="status"),
+        Index("ix_uploads_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the batch id shown to the user
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    unit: Mapped[str | None] = mapped_column(String(128))
+    folder: Mapped[str] = mapped_column(Text)  # the uploaded copies, under SOHOA_HOME/uploads/<id>
+    files: Mapped[list[str]] = mapped_column(JSON, default=list)
+    manifest: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    pages_planned: Mapped[int] = mapped_column(Integer, default=0)
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    files_done: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(Text)
+    # How often a run of this upload was started: a restart resumes it, a crash loop ends it as failed.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
