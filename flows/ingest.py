@@ -31,12 +31,13 @@ from flows.discover import discover, wait_until_stable
 from flows.index_sync import SyncResult, index_pending
 from flows.linking import DocumentPart, PageClues, split_and_link
 from flows.page_work import PageArtifacts, read_page
-from ocr.errors import InputFileError
+from ocr.errors import InputFileError, MissingDependencyError, SohoaError
 from ocr.load import detect_format, validate
 from ocr.pdf_assemble import merge_page_pdfs
 from ocr.pipeline import OcrOptions, init_worker
 from ocr.verdict import review_reasons as page_review_reasons
 from sohoa.config import Settings, load_settings
+from sohoa.preflight import check_tools
 from storage.catalog import open_catalog
 from storage.catalog.records import BatchCounts, PageInput, SourceFile
 from storage.catalog.registry import import_registry
@@ -225,6 +226,10 @@ def read_pages(ctx: FileContext, path: Path, page_count: int, scratch: Path
             pages.append(future.result())
         except InputFileError as exc:
             unread.append(f"trang {index + 1} / page {index + 1}: {exc.detail}")
+        except MissingDependencyError:
+            raise  # a tool vanished mid-batch: the machine is broken, the file is not bad
+        except SohoaError as exc:  # a page whose Tesseract or Poppler run timed out twice
+            unread.append(f"trang {index + 1} / page {index + 1}: {exc}")
         except Exception as exc:  # noqa: BLE001 - the page is named, the file's other pages go on
             unread.append(f"trang {index + 1} / page {index + 1}: {type(exc).__name__}: {exc}")
         _progress.page_done()
@@ -309,6 +314,8 @@ def run_ingest(
 ) -> IngestSummary:
     started = time.perf_counter()
     settings = settings or load_settings()
+    options = OcrOptions(tesseract_timeout=settings.tesseract_timeout, render_timeout=settings.render_timeout)
+    check_tools(options.lang)  # before anything is stored or catalogued: a broken machine is not a bad file
     backends = open_backends(settings)
     try:
         registry = None
@@ -326,7 +333,7 @@ def run_ingest(
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker
         ) as pool:
-            ctx = FileContext(backends, pool, OcrOptions(), batch.id, unit, RetryPolicy.from_env(), settle_seconds)
+            ctx = FileContext(backends, pool, options, batch.id, unit, RetryPolicy.from_env(), settle_seconds)
             reports = _ingest_files(files, ctx, workers)
         sync = index_pending(backends.catalog, backends.index)
         summary = IngestSummary(
@@ -357,6 +364,8 @@ def _ingest_files(files: list[Path], ctx: FileContext, workers: int) -> list[Fil
         for path, future in zip(files, futures, strict=True):
             try:
                 report = future.result()
+            except MissingDependencyError:
+                raise
             except Exception as exc:  # an unexpected failure is reported on its file, never silently dropped
                 report = FileReport(str(path), "not-stored", f"{path}: {type(exc).__name__}: {exc}")
             _progress.file_done(report)

@@ -71,3 +71,22 @@ class ImageTooLargeError(InputFileError):
 
 class ImageTooSmallError(InputFileError):
     reason = "too-small"
+
+
+class ProgramTimeoutError(SohoaError):
+    """An external program (Tesseract, Poppler) did not finish a page in time, on its first run and its retry.
+
+    Page-scoped: callers report the page (with its number) and read the file's other pages.
+    """
+
+    reason = "timeout"
+
+    def __init__(self, program: str, seconds: float, attempts: int = 2) -> None:
+        self.program, self.seconds, self.attempts = program, seconds, attempts
+        super().__init__(
+            f"{program} không chạy xong trong {seconds:g} giây sau {attempts} lần thử "
+            f"({program} did not finish within {seconds:g} s, {attempts} attempts)"
+        )
+
+    def __reduce__(self):  # noqa: ANN204 - raised in page workers, rebuilt in the parent process
+        return type(self), (self.program, self.seconds, self.attempts)

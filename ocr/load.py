@@ -606,8 +606,7 @@ def _pdf_page_dpi(page: pikepdf.Page, default_dpi: int) -> tuple[int, DpiSource]
 
 
 def _load_pdf_page(path: Path, index: int, dpi: int, max_pixels: int, min_side: int) -> LoadedPage:
-    from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+    from ocr.poppler import render_page
 
     with _open_pdf(path) as pdf:
         count = len(pdf.pages)
@@ -616,19 +615,7 @@ def _load_pdf_page(path: Path, index: int, dpi: int, max_pixels: int, min_side: 
         page = pdf.pages[index]
         render_dpi, source = _pdf_page_dpi(page, dpi)
         _check_size(path, index, _pdf_page_pixels(page, render_dpi), max_pixels, min_side, render_dpi, dpi)
-    try:
-        images = convert_from_path(
-            str(path), dpi=render_dpi, first_page=index + 1, last_page=index + 1, fmt="ppm", thread_count=1
-        )
-    except PDFInfoNotInstalledError:
-        raise MissingDependencyError("Poppler is not installed (apt-get install poppler-utils)") from None
-    except (PDFPageCountError, PDFSyntaxError, OSError, ValueError) as exc:
-        raise CorruptFileError(
-            path, f"không dựng được trang {index + 1} (cannot render page: {_one_line(exc)})"
-        ) from None
-    if not images:
-        raise CorruptFileError(path, f"không dựng được trang {index + 1} (Poppler returned no image)")
-    with images[0] as rendered:
+    with render_page(path, index + 1, render_dpi) as rendered:
         bgr = _to_bgr(rendered.convert("RGB"))
     return LoadedPage(image=bgr, dpi=render_dpi, index=index, dpi_source=source, source_format="pdf")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import cv2
 
-from ocr import cleanup, qr
+from ocr import cleanup, poppler, qr, tesseract
 from ocr.load import DEFAULT_MAX_PIXELS, load_page
 from ocr.model import CleanedPage, PageImage, PageResult, PageText
 from ocr.cleanup.orientation import rotate_quadrant
@@ -33,6 +33,9 @@ class OcrOptions:
     # the three other orientations (the clean-up's quarter turn is decided from ink alone).
     low_confidence: float = 70.0
     read_qr: bool = True
+    # Seconds one Tesseract run / one Poppler page render may take; a run that times out is retried once.
+    tesseract_timeout: float = 180.0
+    render_timeout: float = 120.0
 
 
 def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPage, Reading, list[Reading]]:
@@ -139,6 +142,8 @@ def init_worker() -> None:
 
 def read_file_page(path: Path, index: int, options: OcrOptions) -> tuple[PageResult, CleanedPage]:
     """Load one page of a file and read it (what every worker does first)."""
+    tesseract.set_timeout(options.tesseract_timeout)
+    poppler.set_timeout(options.render_timeout)
     page = load_page(path, index, dpi=options.dpi, max_pixels=options.max_pixels)
     return ocr_page(page, options)
 

@@ -36,11 +36,12 @@ def ocr(
 ) -> None:
     """Read scanned files: DIR/<file>.txt (pages split by form feed), searchable DIR/<file>.pdf, DIR/<file>.json."""
     from ocr.pipeline import OcrOptions
-    from ocr.tesseract import require_language
     from sohoa.ocr_batch import run_ocr
+    from sohoa.preflight import check_tools
 
+    settings = load_settings()
     try:
-        require_language(lang)
+        check_tools(lang)  # a broken machine is not a bad file: exit 3 before any file is read
     except SohoaError as exc:
         _fail(str(exc), exc.exit_code)
     missing = [f for f in files if not f.exists()]
@@ -62,15 +63,20 @@ def ocr(
             if not outcome.ok:
                 progress.console.print(t("file.failed", error=outcome.error), markup=False, highlight=False)
 
-        summary = run_ocr(
-            existing,
-            out,
-            jobs=jobs or None,
-            options=OcrOptions(lang=lang, **({"max_pixels": max_pixels} if max_pixels else {})),
-            on_file_start=started,
-            on_page_done=page_done,
-            on_file_done=file_done,
-        )
+        try:
+            summary = run_ocr(
+                existing,
+                out,
+                jobs=jobs or None,
+                options=OcrOptions(lang=lang, tesseract_timeout=settings.tesseract_timeout,
+                                   render_timeout=settings.render_timeout,
+                                   **({"max_pixels": max_pixels} if max_pixels else {})),
+                on_file_start=started,
+                on_page_done=page_done,
+                on_file_done=file_done,
+            )
+        except SohoaError as exc:  # a tool that vanished mid-run
+            _fail(str(exc), exc.exit_code)
     failed = len(summary.failed) + len(missing)
     rate = summary.pages / summary.seconds * 60 if summary.seconds else 0.0
     console.print(
@@ -120,6 +126,12 @@ def ingest(
     """Store, read, link, catalogue and index scanner output. Safe to re-run: nothing is done twice."""
     import json
 
+    from sohoa.preflight import check_tools
+
+    try:
+        check_tools()  # here too, so a broken machine gets one line, not a failed Prefect flow run
+    except SohoaError as exc:
+        _fail(str(exc), exc.exit_code)
     _quiet_prefect()
     from flows.ingest import ingest_flow, set_progress
 

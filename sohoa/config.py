@@ -16,6 +16,9 @@ class Settings:
     search_url: str
     language: str  # user-facing messages: "vi" (default) or "en"
     default_target: float  # digitization-rate target when a unit has none
+    # Seconds one Tesseract run / one Poppler page render may take before it is retried once, then reported.
+    tesseract_timeout: float = 180.0
+    render_timeout: float = 120.0
 
     @property
     def is_embedded(self) -> bool:
@@ -48,4 +51,6 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
         search_url=pick("search_url", "embedded"),
         language=pick("lang", "vi"),
         default_target=float(pick("default_target", "0.869")),
+        tesseract_timeout=float(pick("tesseract_timeout", "180")),
+        render_timeout=float(pick("render_timeout", "120")),
     )

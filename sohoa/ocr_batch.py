@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ocr.errors import InputFileError, SohoaError
+from ocr.errors import InputFileError, MissingDependencyError, SohoaError
 from ocr.load import validate
 from ocr.model import PageResult
 from ocr.pipeline import OcrOptions, init_worker, ocr_file_page
@@ -147,6 +147,9 @@ def run_ocr(
             number = outcomes.index(outcome)
             try:
                 outcome.results[index] = future.result()
+            except MissingDependencyError:  # a tool vanished mid-run: stop, the files are not bad
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
             except Exception as exc:  # a crashed page must not take the batch down, nor its file's other pages
                 outcome.page_failures[index] = page_failure(outcome.path, index, exc)
             if on_page_done:
@@ -178,7 +181,7 @@ def page_failure(path: Path, index: int, exc: BaseException) -> PageFailure:
     where = f"trang {index + 1} / page {index + 1}"
     text = " ".join(str(exc).split())[:300]
     if isinstance(exc, SohoaError):
-        return PageFailure(f"{path}: {where}: {text}", "failed", f"{where}: {text}")
+        return PageFailure(f"{path}: {where}: {text}", getattr(exc, "reason", "failed"), f"{where}: {text}")
     detail = f"{where}: {type(exc).__name__}: {text}" if text else f"{where}: {type(exc).__name__}"
     return PageFailure(f"{path}: {detail}", "page-failed", detail)
 

@@ -10,13 +10,19 @@ from storage.catalog.database import create_catalog_engine, upgrade
 from storage.catalog.documents import DocumentsMixin
 from storage.catalog.files import FilesMixin
 from storage.catalog.pages import PagesMixin
+from storage.catalog.procedures import ProceduresMixin
 from storage.catalog.review import ReviewMixin
+from storage.catalog.roles import RolesMixin
 from storage.catalog.targets import TargetsMixin
+from storage.catalog.units import UnitsMixin
 
 DEFAULT_URL_NAME = "catalog.db"
 
 
-class Catalog(FilesMixin, DocumentsMixin, PagesMixin, ReviewMixin, TargetsMixin, AccountsMixin):
+class Catalog(
+    FilesMixin, DocumentsMixin, PagesMixin, ReviewMixin, TargetsMixin, AccountsMixin, UnitsMixin, ProceduresMixin,
+    RolesMixin,
+):
     """Every repository call is its own transaction and safe to repeat after a crash."""
 
 

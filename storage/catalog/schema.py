@@ -3,7 +3,7 @@ review items, audit events and targets."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -36,9 +37,15 @@ LINK_METHODS = ("qr", "filename", "text", "manual")
 DOCUMENT_STATES = ("stored", "recognized", "indexed", "failed")
 SOURCE_FILE_STATES = ("stored", "processed", "quarantined", "failed")
 INDEX_STATES = ("pending", "indexed")
-REVIEW_KINDS = ("unlinked", "quarantined", "low_confidence", "blank", "unreadable")
+REVIEW_KINDS = ("unlinked", "quarantined", "low_confidence", "blank", "unreadable", "classification")
 REVIEW_STATUSES = ("open", "resolved")
 BATCH_STATUSES = ("running", "finished", "failed")
+# Issue 10: units since 01/7/2025 are province or commune; districts are kept for old dossiers.
+UNIT_TIERS = ("province", "commune", "district")
+DOCUMENT_ROLES = ("receipt", "component", "result")
+# Who set a document's role/type or a field: a later automatic run never overwrites 'registry' or 'staff'.
+ROLE_SOURCES = ("auto", "registry", "staff")
+REUSE_ORIGINS = ("catalogue", "portal")
 
 
 def utcnow() -> datetime:
@@ -58,10 +65,16 @@ class Base(DeclarativeBase):
 
 class UnitRow(Base):
     __tablename__ = "units"
+    __table_args__ = (CheckConstraint(f"tier IS NULL OR {_one_of('tier', UNIT_TIERS)}", name="tier"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(128), unique=True)
     name: Mapped[str] = mapped_column(String(256))
+    tier: Mapped[str | None] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # A merged unit points at the unit that absorbed it; its dossiers keep unit_id and follow the successor.
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    merged_on: Mapped[date | None] = mapped_column(Date)
 
 
 class DossierRow(Base):
@@ -129,6 +142,9 @@ class DocumentRow(Base):
         CheckConstraint(_one_of("state", DOCUMENT_STATES), name="state"),
         CheckConstraint(f"link_method IS NULL OR {_one_of('link_method', LINK_METHODS)}", name="link_method"),
         CheckConstraint("first_page >= 1 AND last_page >= first_page", name="page_range"),
+        CheckConstraint(f"role IS NULL OR {_one_of('role', DOCUMENT_ROLES)}", name="role"),
+        CheckConstraint(f"role_source IS NULL OR {_one_of('role_source', ROLE_SOURCES)}", name="role_source"),
+        CheckConstraint(f"reuse_origin IS NULL OR {_one_of('reuse_origin', REUSE_ORIGINS)}", name="reuse_origin"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -144,6 +160,52 @@ class DocumentRow(Base):
     mean_confidence: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Issue 10: role in the dossier, type, and the digitization-result code (kept when re-linked).
+    role: Mapped[str | None] = mapped_column(String(16), index=True)
+    doc_type: Mapped[str | None] = mapped_column(String(64))
+    type_confidence: Mapped[float | None] = mapped_column(Float)
+    role_source: Mapped[str | None] = mapped_column(String(16))
+    digitization_code: Mapped[str | None] = mapped_column(String(256), index=True)
+    # sha256 of the recognised text, folded: "the same content" for reuse detection.
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    reused_from_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    reuse_origin: Mapped[str | None] = mapped_column(String(16))
+
+
+class DocumentFieldRow(Base):
+    """One extracted metadata field of a document (bóc tách dữ liệu) with its confidence and page region."""
+
+    __tablename__ = "document_fields"
+    __table_args__ = (
+        UniqueConstraint("document_id", "name", name="uq_document_fields_document_name"),
+        CheckConstraint(_one_of("source", ROLE_SOURCES), name="source"),
+        Index("ix_document_fields_name_value", "name", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(1024))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    page_number: Mapped[int | None] = mapped_column(Integer)
+    # [left, top, width, height] in pixels of the page image, when the extractor knows it.
+    region: Mapped[list[int] | None] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(16), default="auto")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcedureRow(Base):
+    """The procedure catalogue (danh mục TTHC): which procedures return a written result."""
+
+    __tablename__ = "procedures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    procedure_code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    field: Mapped[str | None] = mapped_column(String(256))
+    written_result: Mapped[bool] = mapped_column(Boolean, default=False)
+    result_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
