@@ -30,7 +30,8 @@ from benchmarks.synth import Dossier, generate_page, make_dossier, save_pages
 from benchmarks.synth.content import UNITS
 from benchmarks.synth.sample import REGISTRY_HEADERS
 from indexing import SearchQuery, open_search_index
-from indexing.folding import fold, tokens
+from indexing.folding import tokens
+from sohoa.domain.folding import fold
 
 CLASSES = ("accented", "unaccented", "partial", "misspelled", "dossier code", "document number")
 # One wrong tone mark, as officers (and OCR) slip: the same vowel with another of its five marks.

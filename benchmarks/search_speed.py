@@ -23,7 +23,7 @@ from pathlib import Path
 
 from benchmarks.search_corpus import UNIT_NAMES, CorpusDossier, corpus_dossiers, corpus_pages, dossier
 from indexing import PageDocument, SearchIndex, SearchQuery, open_search_index
-from indexing.folding import fold
+from sohoa.domain.folding import fold
 
 # How often each class appears in the mix: names and codes dominate what officers type.
 MIX = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from indexing import PageDocument, SearchIndex, SearchUnavailableError, page_id
-from ocr.codes import find_document_numbers
+from sohoa.domain.codes import find_document_numbers
 from storage.catalog import Catalog
 from storage.catalog.records import PageForIndex
 

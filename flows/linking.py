@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ocr.codes import dossier_code_from_filename, find_labelled_dossier_code
 from ocr.qr import parse_receipt_payload
+from sohoa.domain.codes import dossier_code_from_filename, find_labelled_dossier_code
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from indexing.base import (
     SearchResult,
     SearchUnavailableError,
 )
-from indexing.folding import exact, fold, tokens, within_one_edit
+from indexing.folding import tokens, within_one_edit
 from indexing.query import (
     FUZZY_MIN_LENGTH,
     FUZZY_PREFIX_LENGTH,
@@ -32,6 +32,7 @@ from indexing.query import (
     parse_query,
 )
 from indexing.snippets import make_snippet
+from sohoa.domain.folding import exact, fold
 
 CHUNK_PAGES = 500
 MAX_FUZZY_EXPANSIONS = 20

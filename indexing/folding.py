@@ -1,25 +1,16 @@
-"""Vietnamese folding and tokenization shared by every search backend: exact (accented) and folded forms."""
+"""Search tokenization over the domain's folding: word tokens, their spans, and the one-edit fuzzy rule.
+
+`exact` and `fold` themselves live in sohoa.domain.folding (one definition for every user).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from sohoa.domain.folding import exact
+
 _WORD = re.compile(r"\w+")
-# đ has no Unicode decomposition, so NFD alone would keep it.
-_D_BAR = str.maketrans({"đ": "d", "Đ": "d"})
-
-
-def exact(text: str) -> str:
-    """Accented, lowercase, NFC form: keeps "hồ sơ" apart from "hổ sở"."""
-    return unicodedata.normalize("NFC", text).lower()
-
-
-def fold(text: str) -> str:
-    """Lowercase and drop every Vietnamese tone and vowel mark; đ/Đ -> d ("Đỗ Thị Đạt" -> "do thi dat")."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).lower().translate(_D_BAR))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped)
 
 
 def tokens(text: str) -> list[str]:

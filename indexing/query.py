@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from indexing.codes import find_document_numbers, find_dossier_codes, normalize_document_number
-from indexing.folding import exact, fold, tokens
+from indexing.folding import tokens
+from sohoa.domain.codes import normalize_document_number, scan_document_numbers, scan_dossier_codes
+from sohoa.domain.folding import exact, fold
 
 # Fuzziness only on longer terms: short Vietnamese syllables are one edit away from dozens of others.
 FUZZY_MIN_LENGTH = 5
@@ -64,10 +66,11 @@ def _cut(text: str, spans: list[tuple[int, int]]) -> str:
 
 def parse_query(text: str) -> ParsedQuery:
     """Split `text` into dossier codes, document numbers, quoted phrases ("..." or "..."~N) and free terms."""
-    codes = find_dossier_codes(text)
-    text = _cut(text, [span for _, span in codes])
-    numbers = find_document_numbers(text)
-    text = _cut(text, [span for _, span in numbers])
+    text = unicodedata.normalize("NFC", text)  # the grammar's spans index the NFC text
+    codes = scan_dossier_codes(text)
+    text = _cut(text, [(hit.start, hit.end) for hit in codes])
+    numbers = scan_document_numbers(text)
+    text = _cut(text, [(hit.start, hit.end) for hit in numbers])
     phrases = []
     for match in _PHRASE.finditer(text):
         terms = _terms(match.group(1))
@@ -76,8 +79,8 @@ def parse_query(text: str) -> ParsedQuery:
         elif terms:
             phrases.append(Phrase(terms, int(match.group(2) or 0)))
     free = _terms(_PHRASE.sub(" ", text))
-    dossier_codes = tuple(dict.fromkeys(c for c, _ in codes))
-    document_numbers = tuple(dict.fromkeys(n for n, _ in numbers))
+    dossier_codes = tuple(dict.fromkeys(hit.value for hit in codes))
+    document_numbers = tuple(dict.fromkeys(hit.value for hit in numbers))
     return ParsedQuery(
         terms=tuple(dict.fromkeys(free)),
         phrases=tuple(phrases),
@@ -90,8 +93,8 @@ def parse_query(text: str) -> ParsedQuery:
 def page_keys(dossier_code: str | None, document_numbers: tuple[str, ...], text: str) -> list[str]:
     """Exact look-up keys of a page: its dossier code and document numbers, given or found in its text."""
     keys = [dossier_code.upper()] if dossier_code else []
-    keys += [code for code, _ in find_dossier_codes(text)]
+    keys += [hit.value for hit in scan_dossier_codes(text)]
     keys += [n for n in (normalize_document_number(n) for n in document_numbers) if n]
-    keys += [n for n, span in find_document_numbers(text) if "/" in text[span[0] : span[1]]]
+    keys += [hit.value for hit in scan_document_numbers(text)]
     return list(dict.fromkeys(keys))
 

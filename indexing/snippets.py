@@ -6,7 +6,8 @@ import html
 import unicodedata
 from functools import lru_cache
 
-from indexing.folding import exact, fold, token_spans
+from indexing.folding import token_spans
+from sohoa.domain.folding import exact, fold
 
 SNIPPET_WORDS = 30
 

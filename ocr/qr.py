@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 import zxingcpp
 
-from ocr.codes import find_dossier_codes, fold, normalize_dossier_code
+from sohoa.domain.codes import find_dossier_codes, normalize_dossier_code
+from sohoa.domain.folding import fold
 
 # The one-stop system prints the receipt's QR code in the top-left corner: look there first, at full size.
 _TOP_LEFT_FRACTION = 0.4

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.index_sync import page_document
-from ocr.codes import normalize_dossier_code
+from sohoa.domain.codes import normalize_dossier_code
 from storage.catalog import NotFoundError, ReviewItem
 from web.access import NotVisible, User, document_unit, visible_dossier
 from web.services import Services

@@ -1,4 +1,4 @@
-"""ocr.codes: dossier codes and document numbers are found and normalised from noisy text and file names."""
+"""sohoa.domain.codes as OCR linking uses it: codes and numbers found and normalised from noisy text and file names."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from ocr.codes import (
+from sohoa.domain.codes import (
     FileDossierRef,
     dossier_code_from_filename,
     dossier_code_parts,

@@ -557,7 +557,7 @@ def test_decompression_bomb_of_new_format_rejected_from_header(tmp_path: Path, n
 
 
 def test_accepted_suffixes_come_from_one_list() -> None:
-    from ocr.codes import dossier_code_from_filename
+    from sohoa.domain.codes import dossier_code_from_filename
     from ocr.load import SUFFIXES
     from web.uploads import ACCEPTED_SUFFIXES
 
