@@ -7,6 +7,7 @@ image at its actual size when one is configured. Text is Vietnamese, in an embed
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -107,10 +108,36 @@ def position_of(rect: tuple[float, float, float, float], page_box: tuple[float, 
 
 @lru_cache(maxsize=1)
 def font_file() -> str:
+    """A TrueType font with Vietnamese glyphs, rescaled to 1000 units per em.
+
+    pyHanko writes the font's advance widths into /W unscaled, which is right only at 1000 units per em;
+    DejaVu has 2048, so unscaled its /W would disagree with the embedded program (spaced-out text, and a
+    PDF/A-2 failure, veraPDF rule 6.2.11.5-1). The rescaled copy is made once and cached.
+    """
     for candidate in FONT_CANDIDATES:
         if candidate.exists():
-            return str(candidate)
+            return str(_at_1000_upem(candidate))
     raise MissingDependencyError("no TrueType font with Vietnamese glyphs (apt-get install fonts-dejavu-core)")
+
+
+def _at_1000_upem(font: Path) -> Path:
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    cache = Path(os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa") / "fonts"
+    stat = font.stat()
+    target = cache / f"{font.stem}-{stat.st_size}-{int(stat.st_mtime)}-upem1000.ttf"
+    if target.exists():
+        return target
+    tt = TTFont(str(font))
+    if tt["head"].unitsPerEm == 1000:
+        return font
+    scale_upem(tt, 1000)
+    cache.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(f"{target.name}.{os.getpid()}.part")
+    tt.save(str(part))
+    part.replace(target)  # atomic: two processes making it at once both end with a whole file
+    return target
 
 
 def stamp_style(seal: Seal | None = None):  # noqa: ANN201 - pyHanko's style type
