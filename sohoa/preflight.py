@@ -13,6 +13,8 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from ocr import poppler, tesseract
 from ocr.errors import MissingDependencyError
 from ocr.searchable_pdf import FONT_CANDIDATES
@@ -28,12 +30,25 @@ def problems(lang: str = "vie", fonts: Sequence[Path] = FONT_CANDIDATES) -> list
         found += tesseract.problems(lang, tesseract.probe())
     except MissingDependencyError as exc:
         found.append(str(exc))
+    if not found:
+        found += _recognition_problems(lang)
     for program in poppler.PROGRAMS:
         found += _program_problems(program, "Poppler", "poppler-utils")
     if not any(Path(font).is_file() for font in fonts):
         found.append("không có phông chữ Unicode cho lớp chữ của PDF (no Unicode TrueType font for the PDF text "
                      "layer: apt-get install fonts-dejavu-core)")
     return found
+
+
+def _recognition_problems(lang: str) -> list[str]:
+    """Read a tiny blank image: `--list-langs` lists a damaged or truncated traineddata file that cannot load."""
+    try:
+        tesseract.image_to_data(np.full((32, 96), 255, np.uint8), lang=lang, psm=7)
+    except MissingDependencyError as exc:
+        return [str(exc)]
+    except Exception as exc:  # noqa: BLE001 - whatever stops Tesseract on a blank strip stops it on every page
+        return [f"Tesseract không chạy được (Tesseract fails on a blank test image: {' '.join(str(exc).split())[:200]})"]
+    return []
 
 
 def _program_problems(program: str, suite: str, package: str) -> list[str]:
