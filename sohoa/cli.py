@@ -213,9 +213,24 @@ def report(
     by: Annotated[str | None, typer.Option("--by", help="unit | field | month")] = None,
     unit: Annotated[list[str] | None, typer.Option("--unit", help="Only these units.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    indicators: Annotated[
+        bool, typer.Option("--indicators", help="QĐ 766 indicators 4.1/4.2/4.3 (--by unit|field|procedure|year|quarter|month).")
+    ] = False,
+    period: Annotated[str | None, typer.Option("--period", help="With --indicators: YYYY, YYYY-Qn or YYYY-MM.")] = None,
+    units_as: Annotated[
+        str, typer.Option("--units-as", help="With --indicators: current (after mergers) or historical units.")
+    ] = "current",
+    out: Annotated[Path | None, typer.Option("--out", help="With --indicators: write the monthly table (.xlsx/.csv).")] = None,
 ) -> None:
-    """Digitization rate against target, pages processed, OCR confidence and review backlog."""
+    """Digitization rate against target (the simple "any document digitized" rate), pages processed, OCR
+    confidence and review backlog; with --indicators the QĐ 766 indicators instead."""
     import json
+
+    if indicators:
+        from sohoa.cli_indicators import indicators_command
+
+        indicators_command(by, unit or None, period, units_as, as_json, out)
+        return
 
     from storage.catalog import open_catalog
     from storage.catalog.report import digitization_report
@@ -371,6 +386,16 @@ def _register_web_commands() -> None:
 
 
 _register_web_commands()
+
+
+def _register_indicator_commands() -> None:
+    """`sohoa procedures ...` and `sohoa units ...` (issue 10) live in sohoa/cli_indicators.py."""
+    from sohoa.cli_indicators import register
+
+    register(app)
+
+
+_register_indicator_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry
