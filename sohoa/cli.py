@@ -398,5 +398,15 @@ def _register_indicator_commands() -> None:
 _register_indicator_commands()
 
 
+def _register_signing_commands() -> None:
+    """`sohoa sign` and `sohoa verify` (issue 11) live in sohoa/cli_signing.py."""
+    from sohoa.cli_signing import register
+
+    register(app)
+
+
+_register_signing_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

@@ -13,6 +13,7 @@ from storage.catalog.pages import PagesMixin
 from storage.catalog.procedures import ProceduresMixin
 from storage.catalog.review import ReviewMixin
 from storage.catalog.roles import RolesMixin
+from storage.catalog.signatures import SignaturesMixin
 from storage.catalog.targets import TargetsMixin
 from storage.catalog.units import UnitsMixin
 
@@ -21,7 +22,7 @@ DEFAULT_URL_NAME = "catalog.db"
 
 class Catalog(
     FilesMixin, DocumentsMixin, PagesMixin, ReviewMixin, TargetsMixin, AccountsMixin, UnitsMixin, ProceduresMixin,
-    RolesMixin,
+    RolesMixin, SignaturesMixin,
 ):
     """Every repository call is its own transaction and safe to repeat after a crash."""
 

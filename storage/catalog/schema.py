@@ -360,3 +360,36 @@ class UploadRow(Base):
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+
+
+# -- digital signatures of documents (issue 11) -------------------------------------------------------
+
+SIGNATURE_ROLES = ("officer", "agency")
+
+
+class SignatureRow(Base):
+    """One PAdES signature made by sohoa: who signed which document in which role, with which certificate,
+    and the immutable signed PDF it produced (beside the unsigned one, which stays)."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (
+        # One signature per role and document: re-signing is refused, never a second row.
+        UniqueConstraint("document_id", "role", name="uq_signatures_document_role"),
+        CheckConstraint(_one_of("role", SIGNATURE_ROLES), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    signer_username: Mapped[str] = mapped_column(String(64))
+    signer_name: Mapped[str] = mapped_column(String(256))  # the certificate's common name
+    cert_subject: Mapped[str] = mapped_column(Text)
+    cert_issuer: Mapped[str] = mapped_column(Text)
+    cert_serial: Mapped[str] = mapped_column(String(128))
+    cert_fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the DER certificate
+    signed_at: Mapped[datetime]
+    timestamped: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_key: Mapped[str] = mapped_column(String(512))  # the signed PDF object
+    signed_sha256: Mapped[str] = mapped_column(String(64))
+    input_key: Mapped[str] = mapped_column(String(512))  # what was signed: the searchable PDF or a signed one
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
