@@ -23,6 +23,8 @@ class User:
 
     account: Account
     csrf_token: str
+    # Units merged into the account's units (issue 10): their dossiers belong to the successor's officers.
+    absorbed: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -38,14 +40,24 @@ class User:
 
     @property
     def allowed_units(self) -> list[str] | None:
-        """None means every unit (admin only); everyone else sees exactly their units, maybe none."""
-        return None if self.is_admin else list(self.account.units)
+        """None means every unit (admin only); everyone else sees exactly their units and the units merged
+        into them, maybe none."""
+        return None if self.is_admin else list(dict.fromkeys([*self.account.units, *self.absorbed]))
 
     def can(self, permission: str) -> bool:
         return permission in ROLE_PERMISSIONS.get(self.account.role, frozenset())
 
     def sees_unit(self, unit: str | None) -> bool:
-        return self.is_admin or (unit is not None and unit in self.account.units)
+        return self.is_admin or (unit is not None and (unit in self.account.units or unit in self.absorbed))
+
+
+def user_for(catalog: Catalog, account: Account, csrf_token: str) -> User:
+    """The User of a session, its scope following unit succession: an officer of a commune formed by a merger
+    sees the dossiers of every commune it absorbed (which keep their old unit code)."""
+    if account.role == "admin" or not account.units:
+        return User(account, csrf_token)
+    scope = catalog.units_with_absorbed(account.units)
+    return User(account, csrf_token, tuple(unit for unit in scope if unit not in account.units))
 
 
 class NotVisible(HTTPException):

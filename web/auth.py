@@ -11,7 +11,7 @@ from fastapi import HTTPException, Request, Response
 from storage.catalog import Catalog
 from storage.catalog.accounts import normalize_username
 from storage.catalog.schema import utcnow
-from web.access import User
+from web.access import User, user_for
 from web.passwords import new_token, token_hash, verify_password
 
 SESSION_COOKIE = "sohoa_session"
@@ -72,7 +72,7 @@ def current_user(request: Request, catalog: Catalog) -> User | None:
     if not token:
         return None
     info = catalog.session_info(token_hash(token))
-    return User(info.account, info.csrf_token) if info else None
+    return user_for(catalog, info.account, info.csrf_token) if info else None
 
 
 def check_rate_limit(catalog: Catalog, config: AuthConfig, username: str, ip: str) -> None:
