@@ -37,6 +37,7 @@ from ocr.pdf_assemble import merge_page_pdfs
 from ocr.pipeline import OcrOptions, init_worker
 from ocr.verdict import review_reasons as page_review_reasons
 from sohoa.config import Settings, load_settings
+from sohoa.domain.states import PROCESSED_STATES
 from sohoa.preflight import check_tools
 from storage.catalog import open_catalog
 from storage.catalog.records import BatchCounts, PageInput, SourceFile
@@ -44,7 +45,6 @@ from storage.catalog.registry import import_registry
 from storage.errors import StorageUnavailableError
 from storage.objects import derived_key, file_sha256, original_key, safe_suffix
 
-DONE_DOCUMENT_STATES = ("recognized", "indexed")
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:
@@ -208,7 +208,7 @@ def _is_done(ctx: FileContext, source: SourceFile) -> bool:
     if source.state == "quarantined":
         return True
     documents = ctx.backends.catalog.documents_of_source_file(source.id)
-    return bool(documents) and all(d.state in DONE_DOCUMENT_STATES for d in documents) and (
+    return bool(documents) and all(d.state in PROCESSED_STATES for d in documents) and (
         source.state == "processed"
     )
 

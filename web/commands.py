@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -123,15 +128,96 @@ def serve(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     secure = {"auto": None, "always": True, "never": False}.get(secure_cookies, None)
-    app = create_app(load_settings(), auth=AuthConfig(secure_cookies=secure))
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        proxy_headers=proxy,
-        forwarded_allow_ips="127.0.0.1" if proxy else None,
-        log_level="info",
-    )
+    with stopping_children_on_exit():
+        app = create_app(load_settings(), auth=AuthConfig(secure_cookies=secure))
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            proxy_headers=proxy,
+            forwarded_allow_ips="127.0.0.1" if proxy else None,
+            log_level="info",
+        )
+
+
+class _Stop(Exception):
+    """SIGTERM or SIGINT reached `sohoa serve`; args[0] is the signal number."""
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    raise _Stop(signum)
+
+
+@contextlib.contextmanager
+def stopping_children_on_exit(grace: float = 10.0) -> Iterator[None]:
+    """Stop every child process (Prefect's ephemeral API server, page workers) when `serve` ends, however.
+
+    uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal into the handler it found. At
+    the default handler that killed the process before `atexit`, the only place Prefect stops its ephemeral
+    API server, so the server was left running. Here that handler stops the children, then exits 128 + signal.
+    """
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    code = 0
+    try:
+        yield
+    except _Stop as stop:
+        code = 128 + int(stop.args[0])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        stop_descendants(grace)
+    if code:
+        # uvicorn has shut the app down; a normal exit would now wait for ingest threads (joined at interpreter
+        # shutdown) that may be waiting on the Prefect server just stopped. An upload cut short resumes at start.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _process_table() -> dict[int, tuple[int, str, str]]:
+    """pid -> (parent pid, state, start time) of every process, from /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        table[int(entry.name)] = (int(fields[1]), fields[0], fields[19])
+    return table
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every living descendant of `pid` (children, theirs...), with its start time to tell a reused pid."""
+    table = _process_table()
+    found: dict[int, str] = {}
+    parents = {pid}
+    while parents:
+        children = {p for p, (ppid, state, _) in table.items() if ppid in parents and state != "Z" and p not in found}
+        found.update({p: table[p][2] for p in children})
+        parents = children
+    return found
+
+
+def still_running(processes: dict[int, str]) -> list[int]:
+    table = _process_table()
+    return [p for p, started in processes.items() if p in table and table[p][1] != "Z" and table[p][2] == started]
+
+
+def stop_descendants(grace: float) -> None:
+    """SIGTERM every descendant of this process, then SIGKILL what is left after `grace` seconds."""
+    processes = descendants(os.getpid())
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in still_running(processes):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + grace
+        while still_running(processes) and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(-1, os.WNOHANG)  # reap our own children so they do not linger as zombies
+            time.sleep(0.1)
+        processes.update(descendants(os.getpid()))
 
 
 def register(app: typer.Typer) -> None:

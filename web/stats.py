@@ -7,10 +7,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from sohoa.domain.states import PROCESSED_STATES
 from storage.catalog import Catalog
 from storage.catalog.schema import BatchRow, DocumentRow, DossierRow, SourceFileRow, UnitRow, utcnow
-
-PROCESSED_STATES = ("recognized", "indexed")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ocr.text import nfc
+from sohoa.domain.states import PROCESSED_STATES
 from storage.catalog.core import CatalogCore, add_event, get_or_insert, unit_code, unit_id
 from storage.catalog.errors import CatalogError, MissingObjectsError, NotFoundError
 from storage.catalog.records import (
@@ -257,7 +258,7 @@ class DocumentsMixin(CatalogCore):
         """Mark a recognised document indexed; refused while any of its pages is still pending."""
         with self.transaction() as session:
             row = _document(session, document_id)
-            if row.state not in ("recognized", "indexed"):
+            if row.state not in PROCESSED_STATES:
                 raise CatalogError(
                     f"document {document_id} is {row.state}, not recognized: cannot be indexed"
                 )

@@ -6,11 +6,12 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select, update
 
+from sohoa.domain.states import PROCESSED_STATES
 from storage.catalog.core import CatalogCore
 from storage.catalog.records import PageForIndex, document_record, dossier_record, page_record
 from storage.catalog.schema import DocumentRow, DossierRow, PageRow, SourceFileRow, UnitRow
 
-INDEXABLE_STATES = ("recognized", "indexed")
+INDEXABLE_STATES = PROCESSED_STATES  # the name flows/index_health.py imports
 
 
 class PagesMixin(CatalogCore):

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import aliased
 
+from sohoa.domain.states import PROCESSED_STATES
 from storage.catalog.core import CatalogCore
 from storage.catalog.schema import (
     REVIEW_KINDS,

@@ -140,7 +140,8 @@ def test_ingest_puts_a_page_whose_tesseract_hangs_in_review_and_catalogues_the_o
     two_page_tiff(scans / "SCAN_0001.tif")
     home = tmp_path / "home"
     # Generous for a normal run on a loaded 2-core machine; the hung page costs twice this.
-    env = sohoa_env(home, PATH=f"{folder}{os.pathsep}{os.environ['PATH']}", SOHOA_TESSERACT_TIMEOUT="25")
+    env = sohoa_env(home, PATH=f"{folder}{os.pathsep}{os.environ['PATH']}", SOHOA_TESSERACT_TIMEOUT="25",
+                    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")  # Prefect's 20 s is short on 2 cores
     result = subprocess.run([sys.executable, "-m", "sohoa", "ingest", str(scans), "--settle", "0", "--json"],
                             capture_output=True, text=True, timeout=840, env=env, cwd=REPO)
     assert result.returncode == 0, result.stderr[-3000:]
