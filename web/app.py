@@ -73,6 +73,7 @@ def create_app(
         pages_dossier,
         pages_review,
         pages_search,
+        pages_signing,
         pages_upload,
     )
 
@@ -84,6 +85,7 @@ def create_app(
         pages_review,
         pages_dashboard,
         pages_admin,
+        pages_signing,
         api,
     ):
         app.include_router(module.router)

@@ -158,6 +158,28 @@ WEB_MESSAGES: dict[str, tuple[str, str]] = {
     "role.manager": ("Lãnh đạo", "Manager"),
     "role.admin": ("Quản trị viên", "Administrator"),
     "lang.switch": ("English", "Tiếng Việt"),
+    # signing (issue 11, web/pages_signing.py)
+    "sign.title": ("Ký số", "Digital signing"),
+    "sign.signed": ("đã ký số", "digitally signed"),
+    "sign.role.officer": ("Người số hóa", "Digitizing officer"),
+    "sign.role.agency": ("Cơ quan", "Agency"),
+    "sign.status.valid": ("chữ ký hợp lệ", "signature valid"),
+    "sign.status.untrusted": ("chứng thư không thuộc nơi tin cậy", "certificate not from a trusted root"),
+    "sign.status.changed": ("tài liệu đã bị thay đổi sau khi ký", "document changed after signing"),
+    "sign.status.revoked": ("chứng thư đã bị thu hồi", "certificate revoked"),
+    "sign.status.expired": ("chứng thư đã hết hạn", "certificate expired"),
+    "sign.status.unverified": ("chưa kiểm tra được", "could not be verified"),
+    "sign.download": ("Tải bản đã ký", "Download signed copy"),
+    "sign.as": ("Ký với vai trò", "Sign as"),
+    "sign.pin": ("Mã PIN", "PIN"),
+    "sign.submit": ("Ký số", "Sign"),
+    "sign.submit_batch": ("Ký số cả lô", "Sign the whole batch"),
+    "sign.batch_link": ("Ký cả lô", "Sign the batch"),
+    "sign.batch": ("Lô {batch}: {count} tài liệu", "Batch {batch}: {count} documents"),
+    "sign.progress": ("Đang ký số {done}/{total} tài liệu…", "Signing {done} of {total} documents…"),
+    "sign.done": ("Đã ký {signed}/{total} tài liệu", "Signed {signed} of {total} documents"),
+    "sign.back": ("Quay lại", "Back"),
+    "sign.pin_missing": ("Vui lòng nhập mã PIN", "Please type the PIN"),
 }
 
 
