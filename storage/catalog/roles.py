@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sohoa.domain.codes import normalize_document_number
 from storage.catalog.core import CatalogCore, add_event
 from storage.catalog.errors import NotFoundError
 from storage.catalog.schema import (
@@ -26,7 +27,7 @@ from storage.catalog.schema import (
 
 RANK = {source: rank for rank, source in enumerate(ROLE_SOURCES)}  # auto < registry < staff
 # Fields that identify a paper across dossiers (reuse): the owner's ID number and the document's number.
-OWNER_ID, NUMBER = "owner_id", "number"
+OWNER_ID, NUMBER = "owner_id", "number_symbol"
 MAX_FIELD_VALUE = 1024
 
 
@@ -38,7 +39,7 @@ class FieldValue:
     value: str
     confidence: float | None = None
     page_number: int | None = None
-    region: tuple[int, int, int, int] | None = None  # left, top, width, height on the page image
+    region: tuple[int, int, int, int] | None = None  # box x0, y0, x1, y1 in page-image pixels
     source: str = "auto"
 
 
@@ -92,6 +93,11 @@ def _record(session: Session, row: DocumentRow) -> DocumentRole:
         row.reuse_origin,
         _fields(session, row.id),
     )
+
+
+def number_key(value: str) -> str:
+    """The one document-number key (sohoa.domain.codes): "Số: 012/QĐ-UBND" and "12/QD-UBND" are the same paper."""
+    return normalize_document_number(value) or " ".join(value.split()).upper()
 
 
 def _outranked(current: str | None, new: str) -> bool:
@@ -208,6 +214,23 @@ class RolesMixin(CatalogCore):
                 session.flush()
             return _record(session, row)
 
+    def next_result_number(self, document_id: int) -> int:
+        """n of the `<Mã hồ sơ>-KQ<n>` code this result would get: one above the results of its dossier that
+        already have a code (so re-running gives no new numbers: a coded document keeps its code)."""
+        with self.transaction() as session:
+            row = _document(session, document_id)
+            if row.dossier_id is None:
+                return 1
+            coded = session.scalars(
+                select(DocumentRow.id).where(
+                    DocumentRow.dossier_id == row.dossier_id,
+                    DocumentRow.role == "result",
+                    DocumentRow.digitization_code.is_not(None),
+                    DocumentRow.id != row.id,
+                )
+            ).all()
+            return len(coded) + 1
+
     def set_content_hash(self, document_id: int, content_hash: str) -> None:
         with self.transaction() as session:
             _document(session, document_id).content_hash = content_hash
@@ -269,15 +292,21 @@ class RolesMixin(CatalogCore):
                 owner = select(DocumentFieldRow.document_id).where(
                     DocumentFieldRow.name == OWNER_ID, DocumentFieldRow.value == fields[OWNER_ID]
                 )
-                number = select(DocumentFieldRow.document_id).where(
-                    DocumentFieldRow.name == NUMBER, DocumentFieldRow.value == fields[NUMBER]
-                )
-                query = earlier.where(DocumentRow.id.in_(owner), DocumentRow.id.in_(number))
+                query = earlier.where(DocumentRow.id.in_(owner))
                 if row.doc_type:
                     query = query.where(
                         (DocumentRow.doc_type.is_(None)) | (DocumentRow.doc_type == row.doc_type)
                     )
-                candidates += session.scalars(query.limit(1))
+                key = number_key(fields[NUMBER])
+                for other in session.scalars(query):
+                    value = session.scalar(
+                        select(DocumentFieldRow.value).where(
+                            DocumentFieldRow.document_id == other, DocumentFieldRow.name == NUMBER
+                        )
+                    )
+                    if value is not None and number_key(value) == key:
+                        candidates.append(other)
+                        break
             return min(candidates) if candidates else None
 
     def detect_reuse(self, document_id: int, *, actor: str = "ingest") -> DocumentRole:

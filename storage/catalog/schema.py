@@ -189,7 +189,7 @@ class DocumentFieldRow(Base):
     value: Mapped[str] = mapped_column(String(1024))
     confidence: Mapped[float | None] = mapped_column(Float)
     page_number: Mapped[int | None] = mapped_column(Integer)
-    # [left, top, width, height] in pixels of the page image, when the extractor knows it.
+    # The box [x0, y0, x1, y1] in pixels of the page image, when the extractor knows it.
     region: Mapped[list[int] | None] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(16), default="auto")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -8,7 +8,7 @@ Dossier unit  procedure  received    resolved  documents                        
 D1      X.ML  1.001193   2025-06-10  yes       component + result digitized                      yes     yes  -
 D2      X.BT  1.001193   2025-06-12  yes       component digitized, result stored not indexed    no      no   -
 D3      X.MH  2.000908   2025-07-05  yes       component digitized + one from the portal         (n/a)   yes  yes
-D4      X.MH  1.001193   2025-07-06  yes       component = D1's result (same owner ID, number),  yes     yes  yes
+D4      X.MH  1.001193   2025-07-06  yes       component = D1's result (same owner ID, number 012 = 12), yes    yes  yes
                                                result digitized
 D5      X.TP  1.001193   2025-07-07  no        only the receipt (not a component)                (n/a)   no   -
 D6      X.TP  9.999999   2025-08-01  yes       component digitized                               (n/a)   yes  -
@@ -82,7 +82,7 @@ def built(catalog: Catalog, tmp_path: Path) -> Catalog:
     _document(catalog, "d1-c.pdf", "D1", "component")
     d1_result = _document(catalog, "d1-kq.pdf", "D1", "result")
     catalog.set_document_fields(
-        d1_result, [FieldValue("owner_id", OWNER, 0.99), FieldValue("number", "12/TLKS")]
+        d1_result, [FieldValue("owner_id", OWNER, 0.99), FieldValue("number_symbol", "12/TLKS")]
     )
     _document(catalog, "d2-c.pdf", "D2", "component")
     _document(catalog, "d2-kq.pdf", "D2", "result", index=False)
@@ -91,7 +91,7 @@ def built(catalog: Catalog, tmp_path: Path) -> Catalog:
     catalog.mark_reused(portal, "portal")
     d4_component = _document(catalog, "d4-c.pdf", "D4", "component")
     catalog.set_document_fields(
-        d4_component, [FieldValue("owner_id", OWNER), FieldValue("number", "12/TLKS")]
+        d4_component, [FieldValue("owner_id", OWNER), FieldValue("number_symbol", "Số: 012/TLKS")]
     )
     assert catalog.detect_reuse(d4_component).reused_from_document_id == d1_result
     _document(catalog, "d4-kq.pdf", "D4", "result")
@@ -234,9 +234,9 @@ def test_staff_corrections_survive_an_automatic_rerun(built: Catalog) -> None:
     built.set_document_role(document.id, "component", "đơn", 0.4)  # a later automatic guess
     role = built.document_role(document.id)
     assert (role.role, role.doc_type, role.role_source) == ("result", "giấy khai sinh", "staff")
-    built.set_document_fields(document.id, [FieldValue("number", "7/QĐ", source="staff")], actor="lan")
-    built.set_document_fields(document.id, [FieldValue("number", "1/QĐ", 0.5)])
-    assert [(f.name, f.value) for f in built.document_role(document.id).fields] == [("number", "7/QĐ")]
+    built.set_document_fields(document.id, [FieldValue("number_symbol", "7/QĐ", source="staff")], actor="lan")
+    built.set_document_fields(document.id, [FieldValue("number_symbol", "1/QĐ", 0.5)])
+    assert [(f.name, f.value) for f in built.document_role(document.id).fields] == [("number_symbol", "7/QĐ")]
     assert any(
         e.action == "document.role" and e.actor == "lan" for e in built.events("document", document.id)
     )

@@ -1,0 +1,45 @@
+"""The step after recognition (flows/document_roles.py): content hash and reuse of an already digitized paper,
+stable on re-run; the roles stored by the classifier are kept apart from staff corrections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows.document_roles import content_hash, describe_document, describe_recognized
+from ocr.model import PageResult
+from storage.catalog import open_catalog
+from tests.storage_catalog.helpers import digitize
+
+BIRTH_EXTRACT = (
+    "UBND XÃ MỸ HIỆP CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 12/TLKS "
+    "TRÍCH LỤC KHAI SINH Họ, chữ đệm, tên: Nguyễn Văn An Ngày sinh: 01/02/2020 Số định danh cá nhân: 087123456789"
+)
+
+
+def page(text: str, index: int = 0) -> PageResult:
+    return PageResult(index=index, dpi=300, rotation=0, skew=0.0, blank=False, mean_confidence=90.0, text=text,
+                      words=[], flags=[], width=2480, height=3508)  # fmt: skip
+
+
+def test_the_hash_ignores_case_accents_and_spacing_but_not_content() -> None:
+    same = content_hash([page(BIRTH_EXTRACT.upper().replace(" ", "  "))])
+    assert same == content_hash([page(BIRTH_EXTRACT)]) is not None
+    assert content_hash([page(BIRTH_EXTRACT.replace("087123456789", "087123456780"))]) != same
+    assert content_hash([page("Trang trắng")]) is None  # too little text to call two papers the same
+
+
+def test_a_component_scanned_again_for_a_new_dossier_is_recorded_as_reused(tmp_path: Path) -> None:
+    with open_catalog(f"sqlite:///{tmp_path / 'c.db'}") as catalog:
+        earlier = digitize(catalog, "kq.pdf", "H21.65-250701-0001")
+        catalog.set_document_role(earlier.id, "result", "trích lục", 0.9, source="registry")
+        describe_document(catalog, earlier.id, [page(BIRTH_EXTRACT)], "H21.65-250701-0001")
+        later = digitize(catalog, "tp.pdf", "H21.65-250805-0002")
+        catalog.set_document_role(later.id, "component", "trích lục", 0.9, source="staff")
+        first = describe_recognized(catalog, later.id, [page(BIRTH_EXTRACT.lower())])
+        assert first is not None and first.reused_from_document_id == earlier.id
+        assert first.reuse_origin == "catalogue" and first.role_source == "staff"
+        again = describe_recognized(catalog, later.id, [page(BIRTH_EXTRACT)])
+        assert again is not None and again.reused_from_document_id == earlier.id
+        assert [e.action for e in catalog.events("document", later.id)].count("document.reused") == 1
+        # The earlier paper itself is not "reused" from the later one.
+        assert catalog.document_role(earlier.id).reused_from_document_id is None
