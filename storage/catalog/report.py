@@ -29,7 +29,6 @@ from storage.catalog.schema import (
 from storage.catalog.targets import resolve_target
 
 GroupBy = Literal["unit", "field", "month"] | None
-PROCESSED_STATES = ("recognized", "indexed")
 
 
 @dataclass(frozen=True)

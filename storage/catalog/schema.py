@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sohoa.domain.states import DOCUMENT_STATES, INDEX_STATES
+
 # Stable constraint names so Alembic migrations can refer to them on every backend.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -34,9 +36,7 @@ NAMING = {
 }
 
 LINK_METHODS = ("qr", "filename", "text", "manual")
-DOCUMENT_STATES = ("stored", "recognized", "indexed", "failed")
 SOURCE_FILE_STATES = ("stored", "processed", "quarantined", "failed")
-INDEX_STATES = ("pending", "indexed")
 REVIEW_KINDS = ("unlinked", "quarantined", "low_confidence", "blank", "unreadable", "classification")
 REVIEW_STATUSES = ("open", "resolved")
 BATCH_STATUSES = ("running", "finished", "failed")
