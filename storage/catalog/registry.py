@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ocr.text import nfc
+from sohoa.domain.folding import fold
 from storage.catalog.core import CatalogCore, add_event, unit_id
 from storage.catalog.errors import RegistryFormatError
 from storage.catalog.schema import DocumentRow, DossierRow, PageRow, UnitRow
@@ -112,9 +112,7 @@ class ImportResult:
 
 def fold_header(text: str) -> str:
     """'Mã hồ sơ', 'MA_HO_SO ', 'ma  ho so:' all fold to 'ma ho so'."""
-    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return _NON_WORD.sub(" ", plain).strip()
+    return _NON_WORD.sub(" ", fold(str(text))).strip()
 
 
 def column_of(header: object) -> str | None:
