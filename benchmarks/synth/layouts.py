@@ -95,7 +95,8 @@ def decision(d: Dossier, rng: random.Random) -> Drawn:
     c = Canvas()
     points = rng.choice((13, 14))
     number = f"Số: {d.document_number}/QĐ-UBND"
-    y = _header(c, d, number, True, 13) + mm(8)
+    issued = d.received_at + (d.due_at - d.received_at) / 2
+    y = _header(c, d, number, True, 13, when=issued) + mm(8)
     field_name = d.procedure.field
     applicant = d.applicant
     subject = {
@@ -172,8 +173,12 @@ def decision(d: Dossier, rng: random.Random) -> Drawn:
     superior = d.unit.header[0]
     ring = f"{d.unit.issuer.upper()} * {superior.replace('UBND ', '')} *"
     image = seal.stamp(image, centre, radius, ring, rng)
-    return Drawn(image, c.lines, None, {"document_number": number[5:], "title": "QUYẾT ĐỊNH", "subject": subject,
-                                        "signer": d.signer, "seal_centre": centre, "seal_radius": radius})
+    fields = {"number_symbol": number[4:], "issued_on": issued.date().isoformat(), "agency": d.unit.header[1],
+              "signer": d.signer, "signer_title": roles[-1], "subject": subject.removeprefix("Về việc "),
+              "owner_name": applicant.name, "owner_id": applicant.id_number}
+    return Drawn(image, c.lines, None, {"document_number": number[4:], "title": "QUYẾT ĐỊNH", "subject": subject,
+                                        "signer": d.signer, "seal_centre": centre, "seal_radius": radius,
+                                        "role": "result", "doc_type": "quyet_dinh", "fields": fields})
 
 
 def _field(c: Canvas, label: str, value: str | None, y: float, x0: float = LEFT, x1: float = RIGHT,
@@ -241,7 +246,10 @@ def form(d: Dossier, rng: random.Random, show_code: bool = False) -> Drawn:
     y += font("bold", 13).size * 1.2
     area, _ = _signature_block(c, rng, split, y, RIGHT, ["(Ký, ghi rõ họ, chữ đệm, tên)"], p.name, 13)
     image = seal.signature(c.image, area, rng)
-    return Drawn(image, c.lines, None, {"title": d.procedure.form_title, "show_code": show_code})
+    doc_type = {"TỜ": "to_khai", "ĐƠN": "don", "PHIẾU": "phieu_yeu_cau"}[d.procedure.form_title.split()[0]]
+    fields = {"issued_on": d.received_at.date().isoformat(), "owner_name": p.name, "owner_id": p.id_number}
+    return Drawn(image, c.lines, None, {"title": d.procedure.form_title, "show_code": show_code,
+                                        "role": "component", "doc_type": doc_type, "fields": fields})
 
 
 def qr_payload(d: Dossier, style: str) -> str:
@@ -270,7 +278,8 @@ def receipt(d: Dossier, rng: random.Random) -> Drawn:
     top = mm(10) + tile.height + mm(4)
     p = d.applicant
     # Receipts put the header below the QR code.
-    y = _header(c, d, f"Số: {d.code.rsplit('-', 1)[1]}/TNHS", True, 13, top=top, when=d.received_at) + mm(8)
+    number = f"{d.code.rsplit('-', 1)[1]}/TNHS"
+    y = _header(c, d, f"Số: {number}", True, 13, top=top, when=d.received_at) + mm(8)
     c.text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", LEFT, y, "bold", 14, align="center", right=RIGHT)
     y += font("bold", 14).size * 1.4
     c.text(f"Mã hồ sơ: {d.code}", LEFT, y, "bold", 13, align="center", right=RIGHT)
@@ -310,5 +319,8 @@ def receipt(d: Dossier, rng: random.Random) -> Drawn:
                                      ["(Ký và ghi rõ họ tên)"], d.officer, 13)
     image = seal.signature(c.image, left_area, rng)
     image = seal.signature(image, right_area, rng)
+    fields = {"number_symbol": number, "issued_on": d.received_at.date().isoformat(), "agency": d.unit.header[1],
+              "owner_name": p.name, "owner_id": p.id_number}
     return Drawn(image, c.lines, payload, {"title": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-                                           "qr_box": (mm(12), mm(10), mm(12) + tile.width, mm(10) + tile.height)})
+                                           "qr_box": (mm(12), mm(10), mm(12) + tile.width, mm(10) + tile.height),
+                                           "role": "receipt", "doc_type": "giay_tiep_nhan", "fields": fields})
