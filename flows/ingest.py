@@ -28,6 +28,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.backends import Backends, RetryPolicy, open_backends, with_retries
 from flows.discover import discover, wait_until_stable
+from flows.document_roles import describe_recognized
 from flows.index_sync import SyncResult, index_pending
 from flows.linking import DocumentPart, PageClues, split_and_link
 from flows.page_work import PageArtifacts, read_page
@@ -286,6 +287,7 @@ def record_document(
     span = pages[-1].result.index - pages[0].result.index + 1
     catalog.mark_document_recognized(document.id, pdf_key=pdf_key, verified_keys=verified,
                                      unreadable_pages=span - len(pages))
+    describe_recognized(catalog, document.id, [artifact.result for artifact in pages])  # role, data, code, reuse
     return part.dossier_code
 
 

@@ -12,6 +12,7 @@ from web.deps import PageUser, ServicesDep
 from web.exports import report_table, report_xlsx, to_csv
 from web.files import content_disposition
 from web.i18n import language_of
+from web.pages_indicators import indicators_for
 from web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +24,10 @@ def dashboard_page(request: Request, services: ServicesDep, user: PageUser) -> R
     data = dashboard(services, user)
     trend = trend_svg([(row.key or "?", row.rate, row.target) for row in data.by_month.rows if row.key])
     throughput = bars_svg([(d.strftime("%d/%m"), n) for d, n in data.throughput.days])
-    return render(request, "dashboard.html", user, data=data, trend=trend, throughput_svg=throughput)
+    indicators = indicators_for(services, user, "unit", request.query_params.get("period") or None).to_json()
+    return render(
+        request, "dashboard.html", user, data=data, trend=trend, throughput_svg=throughput, indicators=indicators
+    )
 
 
 @router.get("/dashboard/export.{fmt}")

@@ -1,0 +1,180 @@
+"""QĐ 766 indicators on the web (issue 10): the figures the dashboard shows (same numbers as
+`sohoa report --indicators --json`), their JSON and XLSX/CSV downloads, and staff corrections of a document's
+role, type and extracted fields by API and from the dossier view."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from storage.catalog.indicators import GROUPS, IndicatorReport, dossier_facts, indicator_report, monthly_table
+from storage.catalog.roles import FieldValue
+from storage.catalog.schema import DOCUMENT_ROLES
+from web.access import User, require, visible_document
+from web.auth import check_csrf
+from web.deps import ApiUser, PageUser, ServicesDep
+from web.files import content_disposition
+from web.indicator_exports import indicators_xlsx, monthly_csv
+from web.services import Services
+
+router = APIRouter()
+
+
+def indicators_for(
+    services: Services,
+    user: User,
+    by: str | None = "unit",
+    period: str | None = None,
+    units_as: str = "current",
+) -> IndicatorReport:
+    """The user's indicators: an officer's or manager's units (with the units merged into them), admins all."""
+    if by is not None and by not in GROUPS:
+        raise HTTPException(status_code=400, detail=f"by must be one of {', '.join(GROUPS)}")
+    try:
+        return indicator_report(
+            services.catalog,
+            by=by,  # type: ignore[arg-type]
+            period=period or None,
+            units=user.allowed_units,
+            grouping=units_as,
+        )
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+
+
+@router.get("/api/indicators", tags=["reports"])
+def api_indicators(
+    services: ServicesDep,
+    user: ApiUser,
+    by: str | None = None,
+    period: str | None = None,
+    units_as: str = "current",
+) -> dict[str, Any]:
+    """4.1/4.2/4.3 as `sohoa report --indicators --json`: `overall` and `rows`, each with e_result, digitization
+    and reuse ({numerator, denominator, rate, points, max_points, gap}), plus the drill-down."""
+    require(user, "dashboard")
+    return indicators_for(services, user, by, period, units_as).to_json()
+
+
+@router.get("/dashboard/indicators.{fmt}", include_in_schema=False)
+def indicators_download(
+    services: ServicesDep,
+    user: PageUser,
+    fmt: str,
+    by: str = "unit",
+    period: str | None = None,
+    units_as: str = "current",
+) -> Response:
+    """The monthly table "THEO DÕI MỨC ĐỘ SỐ HÓA CÁC ĐƠN VỊ – THEO QĐ 766" (XLSX: plus the indicators sheet)."""
+    require(user, "dashboard")
+    if fmt not in ("xlsx", "csv"):
+        raise HTTPException(status_code=404, detail="not found")
+    report = indicators_for(services, user, by, period, units_as)
+    monthly = monthly_table(dossier_facts(services.catalog, user.allowed_units, period or None), units_as)
+    services.catalog.record_event(
+        user.name, "indicators.export", "report", by, {"format": fmt, "period": period}
+    )
+    name = f"theo-doi-so-hoa-qd766-{period or 'tat-ca'}.{fmt}"
+    if fmt == "csv":
+        body, media = monthly_csv(*monthly), "text/csv; charset=utf-8"
+    else:
+        scope = ", ".join(user.allowed_units) if user.allowed_units is not None else None
+        body = indicators_xlsx(report, monthly, scope)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, media_type=media, headers={"Content-Disposition": content_disposition(name)})
+
+
+# -- corrections by staff ------------------------------------------------------------------------------
+
+
+class FieldIn(BaseModel):
+    name: str = Field(min_length=1, max_length=32)
+    value: str = Field(max_length=1024)
+
+
+class RoleIn(BaseModel):
+    role: str | None = Field(default=None, description="receipt | component | result")
+    doc_type: str | None = Field(default=None, max_length=64)
+    fields: list[FieldIn] = Field(default_factory=list)
+
+
+def _correct(services: Services, user: User, document_id: int, body: RoleIn) -> dict[str, Any]:
+    require(user, "review")
+    visible_document(services.catalog, user, document_id)
+    if body.role is not None and body.role not in DOCUMENT_ROLES:
+        raise HTTPException(status_code=422, detail=f"role must be one of {', '.join(DOCUMENT_ROLES)}")
+    catalog = services.catalog
+    current = catalog.document_role(document_id)
+    if body.role is not None or body.doc_type is not None:
+        catalog.set_document_role(
+            document_id,
+            body.role if body.role is not None else current.role,
+            body.doc_type if body.doc_type is not None else current.doc_type,
+            None,
+            source="staff",
+            actor=user.name,
+        )
+    if body.fields:
+        values = [FieldValue(f.name, f.value, None, source="staff") for f in body.fields]
+        catalog.set_document_fields(document_id, values, actor=user.name)
+    catalog.detect_reuse(document_id, actor=user.name)
+    return _read(services, document_id)
+
+
+@router.get("/api/documents/{document_id}/role", tags=["documents"])
+def api_document_role(services: ServicesDep, user: ApiUser, document_id: int) -> dict[str, Any]:
+    """A document's role, type, digitization code, reuse link and extracted fields."""
+    visible_document(services.catalog, user, document_id)
+    return _read(services, document_id)
+
+
+def _read(services: Services, document_id: int) -> dict[str, Any]:
+    role = services.catalog.document_role(document_id)
+    return {
+        "document_id": role.document_id,
+        "dossier_code": role.dossier_code,
+        "role": role.role,
+        "doc_type": role.doc_type,
+        "role_source": role.role_source,
+        "digitization_code": role.digitization_code,
+        "reused_from_document_id": role.reused_from_document_id,
+        "reuse_origin": role.reuse_origin,
+        "fields": [
+            {
+                "name": f.name,
+                "value": f.value,
+                "confidence": f.confidence,
+                "page": f.page_number,
+                "box": list(f.region) if f.region else None,
+                "source": f.source,
+            }
+            for f in role.fields
+        ],
+    }
+
+
+@router.put("/api/documents/{document_id}/role", tags=["documents"])
+def api_correct_role(services: ServicesDep, user: ApiUser, document_id: int, body: RoleIn) -> dict[str, Any]:
+    """Staff correction (archive staff, admin): role, type and/or fields; kept over any automatic re-run."""
+    return _correct(services, user, document_id, body)
+
+
+@router.post("/documents/{document_id}/role", include_in_schema=False)
+def form_correct_role(
+    request: Request,
+    services: ServicesDep,
+    user: PageUser,
+    document_id: int,
+    role: Annotated[str, Form()] = "",
+    doc_type: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The dossier view's correction form; back to the dossier afterwards."""
+    check_csrf(user, csrf_token)
+    form = RoleIn(role=role or None, doc_type=doc_type or None)
+    result = _correct(services, user, document_id, form)
+    target = f"/dossiers/{result['dossier_code']}" if result["dossier_code"] else "/review"
+    return RedirectResponse(target, status_code=303)
