@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from flows.index_health import IndexOutOfSyncError
 from indexing import SearchUnavailableError
 from storage.catalog import CatalogError, NotFoundError
 from web.access import NotVisible, require, visible_dossier
@@ -17,7 +18,7 @@ from web.dashboard_service import report_for
 from web.deps import ApiUser, ServicesDep, get_auth_config
 from web.dossier_service import dossier_view, load_words, page_words
 from web.pages_dossier import download, visible_page
-from web.pages_upload import receive_upload, uploads_of
+from web.pages_upload import cancel_upload, receive_upload, uploads_of
 from web.passwords import hash_password
 from web.review_service import (
     PAGE_KINDS,
@@ -242,6 +243,7 @@ def api_me(user: ApiUser) -> Me:
 
 @router.get("/search", response_model=SearchOut, responses={503: {"description": "Search unavailable"}})
 def api_search(
+    request: Request,
     services: ServicesDep,
     user: ApiUser,
     q: Annotated[str, Query(max_length=500)] = "",
@@ -257,6 +259,9 @@ def api_search(
     params = SearchParams(q=q, unit=unit, field=field, year=year, status=status, page=page)
     try:
         result = run_search(services, user, params, limit=limit)
+        request.app.state.index_guard.check(force=result.total == 0)
+    except IndexOutOfSyncError as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from None
     except SearchUnavailableError:
         raise HTTPException(status_code=503, detail="search unavailable") from None
 
@@ -391,6 +396,19 @@ def api_upload_progress(request: Request, user: ApiUser, batch_id: str) -> Uploa
     if batch is None or not (user.is_admin or batch.user == user.name):
         raise NotVisible()
     return UploadOut(**queue.snapshot(batch))
+
+
+@router.post("/uploads/{batch_id}/cancel", response_model=UploadOut,
+             responses={**NOT_FOUND, 409: {"description": "Already ended (detail: upload.already_ended)"}})
+def api_upload_cancel(request: Request, services: ServicesDep, user: ApiUser, batch_id: str) -> UploadOut:
+    """Cancel a queued upload at once or a running one at its next page; files already ingested stay."""
+    try:
+        batch = cancel_upload(request, services, user, batch_id)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            raise NotVisible() from None
+        raise
+    return UploadOut(**uploads_of(request).snapshot(batch))
 
 
 # -- review ---------------------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ WEB_MESSAGES: dict[str, tuple[str, str]] = {
     "error.not_found": ("Không tìm thấy", "Not found"),
     "error.forbidden": ("Bạn không có quyền thực hiện thao tác này", "You are not allowed to do this"),
     "error.search_down": ("Máy tìm kiếm tạm thời không truy cập được", "Search is unavailable for now"),
+    "error.index_lost": (
+        "Chỉ mục tìm kiếm bị mất dữ liệu, kết quả không đầy đủ; quản trị viên cần chạy `sohoa reindex`",
+        "The search index lost pages, results would be incomplete; an administrator must run `sohoa reindex`",
+    ),
     "search.placeholder": (
         "Tên người nộp, mã hồ sơ, số văn bản, nội dung…",
         "Applicant, dossier code, document number, any words…",
@@ -94,6 +98,8 @@ WEB_MESSAGES: dict[str, tuple[str, str]] = {
     "upload.running": ("Đang xử lý", "Running"),
     "upload.finished": ("Hoàn tất", "Finished"),
     "upload.failed": ("Lỗi", "Failed"),
+    "upload.cancelled": ("Đã huỷ", "Cancelled"),
+    "upload.cancel": ("Huỷ", "Cancel"),
     "upload.files": ("{count} tệp", "{count} files"),
     "upload.progress": ("{done}/{planned} trang", "{done}/{planned} pages"),
     "upload.no_files": ("Chưa chọn tệp nào", "No files chosen"),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from web.access import User, require
 from web.auth import CSRF_FIELD, CSRF_HEADER, check_csrf
 from web.deps import PageUser, ServicesDep
+from web.limits import too_large_message
 from web.services import Services
 from web.templating import render
 from web.uploads import UploadBatch, UploadQueue
@@ -38,6 +41,9 @@ async def receive_upload(request: Request, services: Services, user: User) -> Up
         if hasattr(upload, "read") and upload.filename:
             queue.save_file(batch, upload.filename, upload.file)
     if not batch.files:
+        queue.discard(batch)
+        if any(e.status == "rejected" for e in batch.errors):
+            raise HTTPException(status_code=413, detail=too_large_message(queue.max_file_bytes))
         raise HTTPException(status_code=400, detail="no files")
     services.catalog.record_event(
         user.name, "upload.submitted", "upload", batch.id, {"files": len(batch.files), "unit": unit}
@@ -68,6 +74,31 @@ async def upload_submit(request: Request, services: ServicesDep, user: PageUser)
         return JSONResponse(
             {"batch_id": batch.id, "progress": f"/upload/{batch.id}/progress"}, status_code=202
         )
+    return RedirectResponse("/upload", status_code=303)
+
+
+def cancel_upload(request: Request, services: Services, user: User, batch_id: str) -> UploadBatch:
+    """Cancel one of the user's uploads (any, for admins): 404 when not theirs, 409 when it has ended."""
+    require(user, "upload")
+    queue = uploads_of(request)
+    batch = queue.get(batch_id)
+    if batch is None or not (user.is_admin or batch.user == user.name):
+        raise HTTPException(status_code=404, detail="not found")
+    if not queue.cancel(batch):
+        raise HTTPException(status_code=409, detail="upload.already_ended")
+    services.catalog.record_event(user.name, "upload.cancelled", "upload", batch.id, {"owner": batch.user})
+    return batch
+
+
+@router.post("/upload/{batch_id}/cancel")
+def upload_cancel(
+    request: Request, services: ServicesDep, user: PageUser, batch_id: str,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(user, request.headers.get(CSRF_HEADER) or csrf_token)
+    batch = cancel_upload(request, services, user, batch_id)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(uploads_of(request).snapshot(batch))
     return RedirectResponse("/upload", status_code=303)
 
 

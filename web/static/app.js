@@ -73,7 +73,9 @@ function setupUpload() {
     }
     const manifest = form.querySelector("input[name=manifest]");
     if (manifest && manifest.files.length) data.append("manifest", manifest.files[0]);
-    const response = await fetch("/upload", { method: "POST", body: data, headers: { Accept: "application/json" } });
+    // The token also goes in a header: the server checks it before it reads (and spools) the body.
+    const response = await fetch("/upload", { method: "POST", body: data,
+      headers: { Accept: "application/json", "X-CSRF-Token": form.elements.csrf_token.value } });
     if (!response.ok) { chosen.textContent = chosen.dataset.empty; return; }
     const body = await response.json();
     dropped = [];
