@@ -281,7 +281,10 @@ class ElasticSearchIndex:
         return done
 
     def count(self) -> int:
-        return int(self._call("count", self._client.count, index=self.alias)["count"])
+        try:
+            return int(self._call("count", self._client.count, index=self.alias)["count"])
+        except NotFoundError:  # the index is gone (e.g. lost on a restart): it holds no page
+            return 0
 
     def ping(self) -> bool:
         try:

@@ -100,6 +100,12 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
+def _generation(name: str) -> int | None:
+    """The number of a generation file name 'pages-N.sqlite', else None."""
+    number = name.removeprefix("pages-").removesuffix(".sqlite")
+    return int(number) if name.startswith("pages-") and name.endswith(".sqlite") and number.isdigit() else None
+
+
 def _chunks(pages: Iterable[PageDocument], size: int) -> Iterator[list[PageDocument]]:
     iterator = iter(pages)
     while chunk := list(islice(iterator, size)):
@@ -155,6 +161,11 @@ class EmbeddedSearchIndex:
         if name is None:
             self.ensure()
             name = self._current_name()
+        if _generation(str(name)) is None or not (self.folder / str(name)).is_file():
+            # Opening it would create an empty index that answers "nothing found" to every search.
+            raise SearchUnavailableError(
+                f"chỉ mục tìm kiếm hỏng: {self.folder / 'CURRENT'} chỉ tới {name!r}, không có; chạy `sohoa reindex`"
+                f" / search index broken: CURRENT names {name!r}, which does not exist; run `sohoa reindex`")
         cached = getattr(self._local, "conn", None)
         if cached is not None and self._local.name == name:
             return cached
@@ -282,8 +293,9 @@ class EmbeddedSearchIndex:
 
     def rebuild(self, pages: Iterable[PageDocument]) -> int:
         self.ensure()
-        current = self._current_name() or "pages-1.sqlite"
-        generation = int(current.removeprefix("pages-").removesuffix(".sqlite")) + 1
+        # After the newest generation on disk, whatever CURRENT says (it may name nothing sensible).
+        numbers = [_generation(f.name) for f in self.folder.glob("pages-*.sqlite")]
+        generation = max([n for n in numbers if n is not None] + [_generation(self._current_name() or "") or 1]) + 1
         name = f"pages-{generation}.sqlite"
         for stale in self.folder.glob(f"{name}*"):
             stale.unlink()

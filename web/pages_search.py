@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from flows.index_health import IndexOutOfSyncError
 from indexing import SearchUnavailableError
 from web.access import require
 from web.deps import PageUser, ServicesDep
@@ -33,6 +34,9 @@ def _results(request: Request, services, user, params: SearchParams, template: s
     if params.q.strip() or params.filters():
         try:
             result = run_search(services, user, params)
+            request.app.state.index_guard.check(force=result.total == 0)
+        except IndexOutOfSyncError:
+            result, error = None, "error.index_lost"
         except SearchUnavailableError:
             error = "error.search_down"
     pages = 0 if result is None else (result.total + PAGE_SIZE - 1) // PAGE_SIZE
