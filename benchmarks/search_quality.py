@@ -29,7 +29,8 @@ from pathlib import Path
 from benchmarks.synth import Dossier, generate_page, make_dossier, save_pages
 from benchmarks.synth.content import UNITS
 from benchmarks.synth.sample import REGISTRY_HEADERS
-from indexing import SearchQuery, open_search_index
+from indexing import SearchQuery
+from sohoa.compose import open_search_index
 from indexing.folding import tokens
 from sohoa.domain.folding import fold
 

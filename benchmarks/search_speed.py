@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.search_corpus import UNIT_NAMES, CorpusDossier, corpus_dossiers, corpus_pages, dossier
-from indexing import PageDocument, SearchIndex, SearchQuery, open_search_index
+from indexing import PageDocument, SearchIndex, SearchQuery
+from sohoa.compose import open_search_index
 from sohoa.domain.folding import fold
 
 # How often each class appears in the mix: names and codes dominate what officers type.

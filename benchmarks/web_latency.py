@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from benchmarks.search_corpus import corpus_dossiers
-from indexing import PageDocument, open_search_index
+from indexing import PageDocument
+from sohoa.compose import open_search_index
 from sohoa.config import load_settings
 from storage.catalog import open_catalog
 from storage.catalog.schema import BatchRow, DocumentRow, DossierRow, PageRow, SourceFileRow, UnitRow

@@ -1,40 +1,23 @@
-"""Open the configured catalogue, object store and search index once per run, and retry flaky storage."""
+"""The backends one run holds open (catalogue, object store, search index), and retries for flaky storage.
+
+`Backends` is the one holder every caller uses: the command line, the Prefect flow and the web app. It is opened
+from settings by `sohoa.compose.open_backends` (the composition edge); nothing here reads the environment.
+"""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
-from indexing import SearchIndex, open_search_index
-from sohoa.config import Settings
-from storage.catalog import Catalog, open_catalog
+from indexing import SearchIndex
+from storage.catalog import Catalog
 from storage.errors import StorageUnavailableError
-from storage.objects import ObjectStore, open_object_store
+from storage.objects import ObjectStore
 
 T = TypeVar("T")
-
-
-@dataclass
-class Backends:
-    settings: Settings
-    catalog: Catalog
-    store: ObjectStore
-    index: SearchIndex
-
-    def close(self) -> None:
-        self.index.close()
-        self.catalog.close()
-
-
-def open_backends(settings: Settings) -> Backends:
-    settings.home.mkdir(parents=True, exist_ok=True)
-    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
-    store = open_object_store(settings.storage_url)
-    index = open_search_index(settings.search_url, settings.home)
-    return Backends(settings=settings, catalog=catalog, store=store, index=index)
 
 
 @dataclass(frozen=True)
@@ -42,12 +25,19 @@ class RetryPolicy:
     attempts: int = 5
     first_delay: float = 1.0  # doubles each time: 1, 2, 4, 8 s by default
 
-    @classmethod
-    def from_env(cls) -> RetryPolicy:
-        return cls(
-            attempts=int(os.environ.get("SOHOA_STORAGE_RETRIES", cls.attempts)),
-            first_delay=float(os.environ.get("SOHOA_STORAGE_BACKOFF", cls.first_delay)),
-        )
+
+@dataclass
+class Backends:
+    catalog: Catalog
+    store: ObjectStore
+    index: SearchIndex
+    home: Path  # the data folder: uploads, caches, the embedded index
+    language: str = "vi"  # default language of user-facing text
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    def close(self) -> None:
+        self.index.close()
+        self.catalog.close()
 
 
 def with_retries(action: Callable[[], T], policy: RetryPolicy, on_retry: Callable[[int, Exception], None] | None = None) -> T:

@@ -20,13 +20,13 @@ from typing import Protocol
 
 import logging
 
-from prefect import flow, task
+from prefect import task
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.backends import Backends, RetryPolicy, open_backends, with_retries
+from flows.backends import Backends, RetryPolicy, with_retries
 from flows.discover import discover, wait_until_stable
 from flows.document_roles import describe_recognized
 from flows.index_sync import SyncResult, index_pending
@@ -37,11 +37,9 @@ from ocr.load import detect_format, validate
 from ocr.pdf_assemble import merge_page_pdfs
 from ocr.pipeline import OcrOptions, init_worker
 from ocr.verdict import review_reasons as page_review_reasons
-from sohoa.config import Settings, load_settings
 from sohoa.domain.states import PROCESSED_STATES
 from sohoa.preflight import check_tools
-from storage.catalog import open_catalog
-from storage.catalog.records import BatchCounts, PageInput, SourceFile
+from storage.catalog.records import BatchCounts, Document, PageInput, SourceFile
 from storage.catalog.registry import import_registry
 from storage.errors import StorageUnavailableError
 from storage.objects import derived_key, file_sha256, original_key, safe_suffix
@@ -242,10 +240,27 @@ def read_pages(ctx: FileContext, path: Path, page_count: int, scratch: Path
 def record_document(
     ctx: FileContext, source: SourceFile, part: DocumentPart, pages: list[PageArtifacts], scratch: Path
 ) -> str | None:
-    """Store a document's artifacts, catalogue its pages, link it; returns its dossier code when linked."""
-    catalog = ctx.backends.catalog
+    """Store a document's artifacts, catalogue its pages, link it; returns its dossier code when linked.
+
+    A failure on the way marks the document "failed" with its reason, so the catalogue says what happened,
+    and is raised on; the next run of the same file picks the document up again."""
     # Part positions count the pages read; a skipped unreadable page keeps the source's own page numbers.
-    document = catalog.record_document(source.id, pages[0].result.index + 1, pages[-1].result.index + 1)
+    document = ctx.backends.catalog.record_document(source.id, pages[0].result.index + 1, pages[-1].result.index + 1)
+    try:
+        return _complete_document(ctx, source, document, part, pages, scratch)
+    except Exception as exc:
+        try:
+            ctx.backends.catalog.mark_document_failed(document.id, f"{type(exc).__name__}: {exc}")
+        except Exception as unmarked:  # noqa: BLE001 - the catalogue is down too; the first error is the one to see
+            _logger().warning("document %s not marked failed: %s", document.id, unmarked)
+        raise
+
+
+def _complete_document(
+    ctx: FileContext, source: SourceFile, document: Document, part: DocumentPart, pages: list[PageArtifacts],
+    scratch: Path,
+) -> str | None:
+    catalog = ctx.backends.catalog
     verified = [source.object_key or ""]
     page_inputs = []
     for number, artifact in enumerate(pages, start=1):
@@ -291,71 +306,58 @@ def record_document(
     return part.dossier_code
 
 
-@flow(name="sohoa-ingest", log_prints=False, validate_parameters=False)
-def ingest_flow(
-    paths: list[str],
-    manifest: str | None = None,
-    unit: str | None = None,
-    jobs: int = 0,
-    settle_seconds: float = 2.0,
-) -> dict[str, object]:
-    """Ingest scanner output (files or folders) on the configured backends; returns the summary as JSON."""
-    summary = run_ingest([Path(p) for p in paths], manifest=Path(manifest) if manifest else None, unit=unit,
-                         jobs=jobs, settle_seconds=settle_seconds)
-    return summary.to_json()
-
-
 def run_ingest(
     paths: list[Path],
     *,
+    backends: Backends,
+    options: OcrOptions | None = None,
     manifest: Path | None = None,
     unit: str | None = None,
     jobs: int = 0,
     settle_seconds: float = 2.0,
-    settings: Settings | None = None,
+    max_pages_per_file: int = 2000,
 ) -> IngestSummary:
+    """Ingest scanner output (files or folders) on open backends; they stay open for the caller to close.
+
+    The edges compose: `sohoa.deployments.ingest_flow` (the command line and Prefect deployments) opens the
+    backends and OCR options from settings, the web upload passes the app's own."""
     started = time.perf_counter()
-    settings = settings or load_settings()
-    options = OcrOptions(tesseract_timeout=settings.tesseract_timeout, render_timeout=settings.render_timeout)
+    options = options or OcrOptions()
     check_tools(options.lang)  # before anything is stored or catalogued: a broken machine is not a bad file
-    backends = open_backends(settings)
-    try:
-        registry = None
-        if manifest:
-            imported = import_registry(backends.catalog, manifest)
-            registry = {"inserted": imported.inserted, "updated": imported.updated, "errors": len(imported.errors)}
-            for line in imported.error_lines():
-                _logger().warning(line)
-        found = discover(paths)
-        files = found.files
-        for skipped in found.skipped:
-            _logger().warning("bỏ qua / skipped (%s): %s %s", skipped.reason, skipped.path, skipped.detail)
-        batch = backends.catalog.start_batch(batch_key([str(p) for p in paths]), source=", ".join(map(str, paths)), unit=unit)
-        workers = jobs or multiprocessing.cpu_count()
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker
-        ) as pool:
-            ctx = FileContext(backends, pool, options, batch.id, unit, RetryPolicy.from_env(), settle_seconds)
-            reports = _ingest_files(files, ctx, workers)
-        sync = index_pending(backends.catalog, backends.index)
-        summary = IngestSummary(
-            batch.id, reports, time.perf_counter() - started, sync, registry, [s.to_json() for s in found.skipped]
-        )
-        backends.catalog.finish_batch(
-            batch.id,
-            BatchCounts(
-                files_seen=len(reports),
-                files_new=summary.count("new", "resumed"),
-                files_duplicate=summary.count("duplicate"),
-                files_failed=summary.count("quarantined", "not-stored", "unstable"),
-                documents=sum(r.documents for r in reports),
-                pages=summary.pages,
-            ),
-            status="finished" if not summary.count("not-stored", "unstable") else "failed",
-        )
-        return summary
-    finally:
-        backends.close()
+    registry = None
+    if manifest:
+        imported = import_registry(backends.catalog, manifest)
+        registry = {"inserted": imported.inserted, "updated": imported.updated, "errors": len(imported.errors)}
+        for line in imported.error_lines():
+            _logger().warning(line)
+    found = discover(paths)
+    files = found.files
+    for skipped in found.skipped:
+        _logger().warning("bỏ qua / skipped (%s): %s %s", skipped.reason, skipped.path, skipped.detail)
+    batch = backends.catalog.start_batch(batch_key([str(p) for p in paths]), source=", ".join(map(str, paths)), unit=unit)
+    workers = jobs or multiprocessing.cpu_count()
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker
+    ) as pool:
+        ctx = FileContext(backends, pool, options, batch.id, unit, backends.retry, settle_seconds)
+        reports = _ingest_files(files, ctx, workers)
+    sync = index_pending(backends.catalog, backends.index)
+    summary = IngestSummary(
+        batch.id, reports, time.perf_counter() - started, sync, registry, [s.to_json() for s in found.skipped]
+    )
+    backends.catalog.finish_batch(
+        batch.id,
+        BatchCounts(
+            files_seen=len(reports),
+            files_new=summary.count("new", "resumed"),
+            files_duplicate=summary.count("duplicate"),
+            files_failed=summary.count("quarantined", "not-stored", "unstable"),
+            documents=sum(r.documents for r in reports),
+            pages=summary.pages,
+        ),
+        status="finished" if not summary.count("not-stored", "unstable") else "failed",
+    )
+    return summary
 
 
 def _ingest_files(files: list[Path], ctx: FileContext, workers: int) -> list[FileReport]:

@@ -8,7 +8,6 @@ from indexing.base import (
     SearchQuery,
     SearchResult,
     SearchUnavailableError,
-    open_search_index,
     page_id,
     result_rows,
 )
@@ -21,7 +20,6 @@ __all__ = [
     "SearchQuery",
     "SearchResult",
     "SearchUnavailableError",
-    "open_search_index",
     "page_id",
     "result_rows",
 ]

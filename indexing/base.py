@@ -1,11 +1,12 @@
-"""The SearchIndex protocol (with its contract), page documents, queries, grouped results and the opener."""
+"""The SearchIndex protocol (with its contract), page documents, queries and grouped results.
+
+The opener that picks a backend from a URL is `sohoa.compose.open_search_index`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ocr.errors import SohoaError
@@ -142,25 +143,6 @@ class SearchIndex(Protocol):
     def rebuild(self, pages: Iterable[PageDocument]) -> int: ...
 
     def close(self) -> None: ...
-
-
-def open_search_index(url: str, home: Path) -> SearchIndex:
-    """"embedded" -> SQLite FTS5 files under `home`/search; "http(s)://host:port[/alias]" -> Elasticsearch."""
-    if url.strip() in ("", "embedded"):
-        from indexing.embedded import EmbeddedSearchIndex
-
-        return EmbeddedSearchIndex(Path(home) / "search")
-    if url.startswith(("http://", "https://")):
-        from urllib.parse import urlsplit
-
-        from indexing.elastic import ElasticSearchIndex
-
-        # http://host:9200/<alias> names the alias, so several archives (or test runs) can share one cluster.
-        parts = urlsplit(url)
-        alias = parts.path.strip("/")
-        base = parts._replace(path="", query="", fragment="").geturl()
-        return ElasticSearchIndex(base, alias=alias) if alias else ElasticSearchIndex(base)
-    raise ValueError(f"unsupported search url {url!r}: use 'embedded' or http://host:port")
 
 
 def result_rows(result: SearchResult) -> list[dict[str, object]]:

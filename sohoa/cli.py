@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ocr.errors import ExitCode, SohoaError
-from sohoa.config import load_settings
-from sohoa.messages import t
+from sohoa.config import apply_prefect_defaults, load_settings
+from sohoa.messages import set_language, t
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="sohoa — số hóa hồ sơ thủ tục hành chính.")
 # soft_wrap: an error line naming a long path stays one line when stderr is not a terminal.
@@ -106,14 +106,6 @@ class _IngestProgress:
             self.progress.console.print(t("file.failed", error=report.reason), markup=False, highlight=False)
 
 
-def _quiet_prefect() -> None:
-    import os
-
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-
-
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of scanner output.")],
@@ -132,8 +124,8 @@ def ingest(
         check_tools()  # here too, so a broken machine gets one line, not a failed Prefect flow run
     except SohoaError as exc:
         _fail(str(exc), exc.exit_code)
-    _quiet_prefect()
-    from flows.ingest import ingest_flow, set_progress
+    from flows.ingest import set_progress
+    from sohoa.deployments import ingest_flow
 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
@@ -182,7 +174,8 @@ def search(
     """Search the archive, with or without diacritics; results grouped by dossier, best first."""
     import json
 
-    from indexing import SearchQuery, open_search_index, result_rows
+    from indexing import SearchQuery, result_rows
+    from sohoa.compose import open_search_index
 
     settings = load_settings()
     index = open_search_index(settings.search_url, settings.home)
@@ -257,7 +250,7 @@ def reindex(
 ) -> None:
     """Rebuild the search index from the catalogue (or index only pending pages)."""
     from flows.index_sync import index_pending, rebuild_index
-    from indexing import open_search_index
+    from sohoa.compose import open_search_index
     from storage.catalog import open_catalog
 
     settings = load_settings()
@@ -376,12 +369,19 @@ def target_list() -> None:
         catalog.close()
 
 
+@app.callback()
+def _edge() -> None:
+    """Settings are read once here, at the edge: the messages' language and Prefect's defaults."""
+    set_language(load_settings().language)
+    apply_prefect_defaults()
+
+
 def _register_web_commands() -> None:
-    """`sohoa serve` and `sohoa user ...` live with the web application (web/commands.py)."""
-    try:
-        from web.commands import register
-    except ImportError:
-        return
+    """`sohoa serve` and `sohoa user ...` live with the web application (web/commands.py).
+
+    Imported plainly: a web app that fails to import must fail the command line loudly, not remove `serve`."""
+    from web.commands import register
+
     register(app)
 
 

@@ -1,9 +1,15 @@
-"""Settings from the environment (SOHOA_*) and an optional sohoa.toml; defaults are the embedded backends."""
+"""Settings from the environment (SOHOA_*) and an optional sohoa.toml; defaults are the embedded backends.
+
+This module is the only reader of `SOHOA_*` variables and the one place that sets Prefect's defaults; every other
+module gets the values passed down from the edges (the command line, the web app's composition, the Prefect
+deployment entry), see docs/architecture.md.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +25,11 @@ class Settings:
     # Seconds one Tesseract run / one Poppler page render may take before it is retried once, then reported.
     tesseract_timeout: float = 180.0
     render_timeout: float = 120.0
+    storage_retries: int = 5  # attempts while the object store is unavailable
+    storage_backoff: float = 1.0  # first wait in seconds, doubled after each attempt
+    max_upload_bytes: int = 2 * 1024**3  # one web upload's request body
+    max_form_bytes: int = 64 * 1024  # any other request body (login, forms, JSON)
+    max_pages_per_file: int = 2000  # a file with more pages is quarantined
 
     @property
     def is_embedded(self) -> bool:
@@ -53,4 +64,26 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
         default_target=float(pick("default_target", "0.869")),
         tesseract_timeout=float(pick("tesseract_timeout", "180")),
         render_timeout=float(pick("render_timeout", "120")),
+        storage_retries=int(pick("storage_retries", "5")),
+        storage_backoff=float(pick("storage_backoff", "1.0")),
+        max_upload_bytes=int(pick("max_upload_bytes", str(2 * 1024**3))),
+        max_form_bytes=int(pick("max_form_bytes", str(64 * 1024))),
+        max_pages_per_file=int(pick("max_pages_per_file", "2000")),
     )
+
+
+PREFECT_DEFAULTS = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # No internet on the archive's machines: no telemetry.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    # The web upload runs ingest tasks outside any flow run; their logs have no run to go to.
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+}
+
+
+def apply_prefect_defaults(environ: MutableMapping[str, str] | None = None) -> None:
+    """Prefect reads its settings from the environment: set ours where the user has not set their own."""
+    target = os.environ if environ is None else environ
+    for name, value in PREFECT_DEFAULTS.items():
+        target.setdefault(name, value)

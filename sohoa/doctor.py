@@ -51,13 +51,14 @@ def _ping_catalog(settings: Settings) -> None:
 
 
 def _ping_objects(settings: Settings) -> None:
-    from storage.objects import open_object_store
+    from sohoa.compose import open_object_store
 
     open_object_store(settings.storage_url).ping()
 
 
 def _ping_search(settings: Settings) -> None:
-    from indexing import SearchUnavailableError, open_search_index
+    from indexing import SearchUnavailableError
+    from sohoa.compose import open_search_index
 
     index = open_search_index(settings.search_url, settings.home)
     try:

@@ -1,8 +1,6 @@
-"""User-facing messages, Vietnamese first; SOHOA_LANG=en switches to English."""
+"""User-facing messages, Vietnamese first; English when the edge sets it (SOHOA_LANG=en, read by sohoa.config)."""
 
 from __future__ import annotations
-
-import os
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (Vietnamese, English)
@@ -45,7 +43,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+_language = "vi"
+
+
+def set_language(language: str) -> None:
+    """The command line sets the language of its messages once, from the settings."""
+    global _language
+    _language = "en" if language.lower().startswith("en") else "vi"
+
+
 def t(key: str, **values: object) -> str:
     vi, en = MESSAGES[key]
-    template = en if os.environ.get("SOHOA_LANG", "vi").lower().startswith("en") else vi
-    return template.format(**values)
+    return (en if _language == "en" else vi).format(**values)

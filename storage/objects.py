@@ -1,4 +1,4 @@
-"""The ObjectStore contract, safe content-addressed keys, and `open_object_store(url)` to pick a backend."""
+"""The ObjectStore contract and safe content-addressed keys (`sohoa.compose.open_object_store` picks a backend)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from storage.errors import InvalidKeyError, InvalidStorageUrlError
+from storage.errors import InvalidKeyError
 
 CHUNK_SIZE = 1024 * 1024
 MAX_KEY_LENGTH = 512
@@ -161,23 +161,6 @@ def file_sha256(path: Path | str) -> str:
         while chunk := stream.read(CHUNK_SIZE):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def open_object_store(url: str) -> ObjectStore:
-    """Open the store named by a URL: `file:///abs/path` or `s3://ACCESS:SECRET@host:port/bucket?secure=false`.
-
-    Does no I/O; the first operation (or `ping()`) connects.
-    """
-    scheme = urlsplit(url).scheme.lower()
-    if scheme == "file":
-        from storage.local import LocalObjectStore
-
-        return LocalObjectStore.from_url(url)
-    if scheme == "s3":
-        from storage.s3 import S3ObjectStore
-
-        return S3ObjectStore.from_url(url)
-    raise InvalidStorageUrlError(f"storage URL must start with file:// or s3://, got {redact_url(url)!r}")
 
 
 def redact_url(url: str) -> str:

@@ -11,10 +11,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sohoa.config import Settings, load_settings
+from sohoa.compose import open_backends
+from sohoa.config import Settings, apply_prefect_defaults, load_settings
 from web.auth import AuthConfig, LoginRequired
 from web.deps import optional_user
-from web.services import Services
 from web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -40,8 +40,16 @@ def create_app(
     auth: AuthConfig | None = None,
     start_upload_worker: bool = True,
 ) -> FastAPI:
+    # The app factory is an edge: it composes the backends from settings; every router gets them passed in.
     settings = settings or load_settings()
-    services = Services.open(settings)
+    apply_prefect_defaults()
+    services = open_backends(settings)
+    try:
+        services.index.ensure()
+        services.catalog.delete_expired_sessions()  # and at every login (web.auth.log_in)
+    except Exception:
+        services.close()
+        raise
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202

@@ -98,6 +98,7 @@ def log_in(
         catalog.record_event(username or "?", "login.failed", "user", username or "?", {"ip": ip})
         return None
     catalog.record_login_attempt(username, ip, success=True)
+    catalog.delete_expired_sessions()  # every login sweeps: expired sessions never pile up in the catalogue
     token = new_token()
     expires = utcnow() + timedelta(hours=config.session_hours)
     catalog.create_session(account.id, token_hash(token), new_token(), expires, ip)

@@ -125,8 +125,6 @@ def serve(
     from web.app import create_app
     from web.auth import AuthConfig
 
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
     secure = {"auto": None, "always": True, "never": False}.get(secure_cookies, None)
     with stopping_children_on_exit():
         app = create_app(load_settings(), auth=AuthConfig(secure_cookies=secure))

@@ -37,7 +37,7 @@ def dashboard_export(
     require(user, "dashboard")
     if fmt not in ("csv", "xlsx") or by not in ("unit", "field", "month"):
         raise HTTPException(status_code=404, detail="not found")
-    lang = language_of(request, services.settings.language)
+    lang = language_of(request, services.language)
     report = report_for(services, user, by)
     services.catalog.record_event(user.name, "report.export", "report", by, {"format": fmt})
     name = f"bao-cao-so-hoa-{by}.{fmt}"

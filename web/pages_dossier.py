@@ -81,7 +81,7 @@ def page_thumbnail(services: ServicesDep, user: PageUser, document_id: int, page
     _document, page = visible_page(services, user, document_id, page_number)
     if not page.image_key:
         raise NotVisible()
-    return thumbnail_response(services.store, page.image_key, services.settings.home / "cache" / "thumbs")
+    return thumbnail_response(services.store, page.image_key, services.home / "cache" / "thumbs")
 
 
 def original_visible(services: Services, user: User, document: Document) -> bool:

@@ -36,7 +36,7 @@ TEMPLATES.env.filters["vndate"] = _date
 def render(
     request: Request, template: str, user: User | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    lang = language_of(request, request.app.state.services.settings.language)
+    lang = language_of(request, request.app.state.services.language)
 
     def _(key: str, **values: object) -> str:
         return translate(key, lang, **values)

@@ -1,6 +1,6 @@
 """The catalogue, source of truth of the archive: dossiers, files, documents, pages, review queue, targets."""
 
-from storage.catalog.catalog import Catalog, default_catalog_url, open_catalog
+from storage.catalog.catalog import Catalog, open_catalog
 from storage.catalog.errors import CatalogError, MissingObjectsError, NotFoundError, RegistryFormatError
 from storage.catalog.records import (
     Batch,
@@ -31,6 +31,5 @@ __all__ = [
     "RegistryFormatError",
     "ReviewItem",
     "SourceFile",
-    "default_catalog_url",
     "open_catalog",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from storage.catalog.accounts import AccountsMixin
 from storage.catalog.core import DEFAULT_TARGET
 from storage.catalog.database import create_catalog_engine, upgrade
@@ -17,8 +15,6 @@ from storage.catalog.signatures import SignaturesMixin
 from storage.catalog.targets import TargetsMixin
 from storage.catalog.units import UnitsMixin
 
-DEFAULT_URL_NAME = "catalog.db"
-
 
 class Catalog(
     FilesMixin, DocumentsMixin, PagesMixin, ReviewMixin, TargetsMixin, AccountsMixin, UnitsMixin, ProceduresMixin,
@@ -27,19 +23,10 @@ class Catalog(
     """Every repository call is its own transaction and safe to repeat after a crash."""
 
 
-def default_catalog_url() -> str:
-    """`SOHOA_DATABASE_URL`, else a SQLite file in `SOHOA_HOME` (default ~/.local/share/sohoa)."""
-    url = os.environ.get("SOHOA_DATABASE_URL", "").strip()
-    if url:
-        return url
-    home = os.environ.get("SOHOA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share", "sohoa")
-    return f"sqlite:///{os.path.join(home, DEFAULT_URL_NAME)}"
-
-
-def open_catalog(url: str | None = None, *, default_target: float = DEFAULT_TARGET) -> Catalog:
+def open_catalog(url: str, *, default_target: float = DEFAULT_TARGET) -> Catalog:
     """Connect to the catalogue at `url` (`sqlite:///path` or `postgresql+psycopg://...`) and upgrade its
     schema to the newest revision. Safe to call repeatedly and from several processes at once."""
-    engine = create_catalog_engine(url or default_catalog_url())
+    engine = create_catalog_engine(url)
     try:
         upgrade(engine)
     except Exception:

@@ -1,8 +1,10 @@
-"""The ground truth says what is really printed: Tesseract reads a clean page's lines close to it."""
+"""The ground truth says what is really printed: Tesseract reads a clean page's lines close to it.
+
+Tesseract with `vie` is a requirement of sohoa (deploy/install-system.sh), not an option: without it this test
+fails with the missing-dependency error instead of skipping, so a machine without the tool cannot pass as green.
+"""
 
 from __future__ import annotations
-
-import shutil
 
 import pytest
 
@@ -13,7 +15,6 @@ from ocr.tesseract import image_to_data
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
 def test_clean_receipt_lines_read_back_nearly_exactly():
     page = generate_page("receipt", 2, 0)
     total = None
@@ -25,6 +26,6 @@ def test_clean_receipt_lines_read_back_nearly_exactly():
         read = " ".join(w for w in data["text"] if w.strip())
         s = score(line.text, read)
         total = s if total is None else total + s
-    assert total is not None
+    assert total is not None and total.truth_chars > 500  # the whole receipt was compared, not one line
     assert total.cer < 0.03, f"CER {total.cer:.1%}: boxes or truth do not match the printed lines"
     assert total.accented_accuracy > 0.9

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synth import generate_page, save_page, save_pages
+from sohoa.compose import open_object_store
 from storage.catalog import open_catalog
-from storage.objects import file_sha256, open_object_store
+from storage.objects import file_sha256
 from tests.flows.helpers import REPO, sohoa, sohoa_env, sohoa_json
 
 pytestmark = pytest.mark.slow
@@ -127,9 +128,15 @@ def test_kill_9_mid_batch_then_rerun_ingests_every_file_exactly_once(tmp_path: P
                 keys = [source.object_key, document.pdf_key]
                 keys += [k for p in catalog.pages_of_document(document.id) for k in (p.image_key, p.words_key)]
                 assert all(store.exists(k) for k in keys), path.name
+            # The original under its content address is the user's file, whole: a kill left no partial object.
+            assert store.get_bytes(source.object_key) == path.read_bytes()
+        keys = list(store.list())
     finally:
         catalog.close()
-    assert not list((home / "objects").rglob("*.part")) or True  # temp files may remain but never under a key
+    # A kill may leave temp files, but only in the store's tmp/ folder, never as (or beside) an object.
+    stray = list((home / "objects").rglob("*.part"))
+    assert all(p.parent == home / "objects" / "tmp" for p in stray), stray
+    assert keys and not [k for k in keys if k.endswith(".part") or k.startswith("tmp/")]
     assert sohoa_json(home, "search", "QUYẾT ĐỊNH", "--limit", "20")
 
 
@@ -139,6 +146,7 @@ KILL_BETWEEN_DOCUMENTS = """
 import os, signal, sys
 from pathlib import Path
 import flows.ingest as ingest
+from sohoa.compose import ingest_runner, open_backends
 from sohoa.config import load_settings
 original = ingest.record_document
 def record_then_die(*args, **kwargs):
@@ -147,7 +155,8 @@ def record_then_die(*args, **kwargs):
     return code
 ingest.record_document = record_then_die
 scans, home = map(Path, sys.argv[1:3])
-summary = ingest.run_ingest([scans], settle_seconds=0, jobs=2, settings=load_settings({"SOHOA_HOME": str(home)}))
+settings = load_settings({"SOHOA_HOME": str(home)})
+summary = ingest_runner(settings, open_backends(settings))([scans], settle_seconds=0, jobs=2)
 print(summary.to_json())  # only reached when the file failed before its first document: the test says why
 """
 
@@ -226,3 +235,27 @@ def _count(database: Path, sql: str) -> int:
             return int(connection.execute(sql).fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+def test_a_document_whose_artifacts_cannot_be_stored_is_marked_failed_then_finished_on_rerun(tmp_path: Path) -> None:
+    """A real store fault after the original is stored: a plain file sits where the derived objects' folder must
+    go. The document is left "failed" with the store's reason (not "stored" with no word); a re-run finishes it."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    save_page(generate_page("decision", seed=71, level=0), scans / "H21.65-220914-0011.1.png")
+    home = tmp_path / "home"
+    blocker = home / "objects" / "objects" / "derived"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("not a folder")
+    result = sohoa(home, "ingest", scans, "--settle", "0", "--json")
+    assert result.returncode == 1, result.stderr
+    database = home / "catalog.sqlite3"
+    assert _count_text(database, "SELECT state FROM documents") == "failed"
+    error = _count_text(database, "SELECT error FROM documents")
+    assert "InvalidKeyError" in error and "derived/" in error, error
+    assert _count(database, "SELECT count(*) FROM events WHERE action = 'document.failed'") == 1
+    blocker.unlink()
+    again = sohoa_json(home, "ingest", scans, "--settle", "0")
+    assert again["new"] == 1 and not again["failures"]
+    assert _count_text(database, "SELECT state FROM documents") == "indexed"
+    assert _count_text(database, "SELECT coalesce(error, '') FROM documents") == ""

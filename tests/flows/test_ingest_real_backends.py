@@ -11,7 +11,8 @@ import pytest
 
 from benchmarks.synth import generate_page, save_pages
 from storage.catalog import open_catalog
-from storage.objects import file_sha256, open_object_store
+from sohoa.compose import open_object_store
+from storage.objects import file_sha256
 from tests.conftest import service_url
 from tests.flows.helpers import sohoa, sohoa_env, sohoa_json
 

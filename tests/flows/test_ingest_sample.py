@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.synth import make_sample_batch
 from storage.catalog import open_catalog
-from storage.objects import open_object_store
+from sohoa.compose import open_object_store
 from tests.flows.helpers import sohoa, sohoa_json
 
 pytestmark = pytest.mark.slow

@@ -31,8 +31,8 @@ def test_ingest_deployment_runs_on_a_process_worker(tmp_path: Path) -> None:
                    capture_output=True)
 
     deploy = f"""
-from flows.ingest import ingest_flow
-deployment_id = ingest_flow.from_source(source={str(REPO)!r}, entrypoint="flows/ingest.py:ingest_flow").deploy(
+from sohoa.deployments import ingest_flow
+deployment_id = ingest_flow.from_source(source={str(REPO)!r}, entrypoint="sohoa/deployments.py:ingest_flow").deploy(
     name="test", work_pool_name={pool!r}, print_next_steps=False, ignore_warnings=True,
     parameters={{"paths": [{str(scans)!r}], "settle_seconds": 0}},
 )

@@ -20,10 +20,14 @@ SCRIPT = """
 import json, sys
 from pathlib import Path
 from flows.ingest import run_ingest
+from sohoa.compose import open_backends
 from sohoa.config import load_settings
 scans, registry, home = map(Path, sys.argv[1:4])
-summary = run_ingest([scans], manifest=registry, settle_seconds=0, jobs=1,
-                     settings=load_settings({"SOHOA_HOME": str(home)}))
+backends = open_backends(load_settings({"SOHOA_HOME": str(home)}))
+try:
+    summary = run_ingest([scans], backends=backends, manifest=registry, settle_seconds=0, jobs=1)
+finally:
+    backends.close()
 print(json.dumps({"new": summary.count("new"), "skipped": summary.skipped, "registry": summary.registry}))
 """
 

@@ -17,9 +17,9 @@ from indexing import (
     SearchIndex,
     SearchQuery,
     SearchUnavailableError,
-    open_search_index,
     result_rows,
 )
+from sohoa.compose import open_search_index
 from tests.conftest import service_url
 
 FILLER = [

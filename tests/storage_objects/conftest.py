@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from storage.local import LocalObjectStore
-from storage.objects import ObjectStore, open_object_store
+from sohoa.compose import open_object_store
+from storage.objects import ObjectStore
 from tests.conftest import service_url
 from tests.storage_objects.object_servers import RUN_ID, SERVERS, remove_bucket, with_bucket
 

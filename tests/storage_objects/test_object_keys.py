@@ -8,9 +8,9 @@ import pytest
 
 from storage.errors import InvalidKeyError, InvalidStorageUrlError
 from storage.local import LocalObjectStore
+from sohoa.compose import open_object_store
 from storage.objects import (
     derived_key,
-    open_object_store,
     original_key,
     redact_url,
     safe_suffix,

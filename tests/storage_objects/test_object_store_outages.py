@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from storage.errors import InvalidKeyError, StorageAccessError, StorageUnavailableError
-from storage.objects import ObjectStore, open_object_store
+from sohoa.compose import open_object_store
+from storage.objects import ObjectStore
 from storage.s3 import S3ObjectStore
 from tests.conftest import service_url
 from tests.storage_objects.object_servers import SERVERS, PrivateServer, free_port, with_bucket

@@ -15,10 +15,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from flows.index_sync import index_pending
-from indexing import open_search_index
 from sohoa.config import Settings, load_settings
 from storage.catalog import Catalog, PageInput, open_catalog
-from storage.objects import derived_key, open_object_store, original_key
+from sohoa.compose import open_object_store, open_search_index
+from storage.objects import derived_key, original_key
 
 UNIT_A = "UBND xã Lộc An"
 UNIT_B = "UBND xã Duy Trung"
