@@ -354,7 +354,8 @@ _ID_LABEL = re.compile(
     r"chung\s*minh\s*nhan\s*dan|so\s*giay\s*to\s*tuy\s*than|giay\s*to\s*tuy\s*than)(?:\s*so)?\s*[:.]?\s*"
 )
 _ID_DIGITS = re.compile(rf"{_DIGIT}(?:[ .]?{_DIGIT}){{8,13}}(?![0-9])")
-_UNLABELLED_ID = re.compile(r"(?<![\d/.,-])(\d{12})(?![\d/,-])")
+_UNLABELLED_ID = re.compile(r"(?<![\d/.,-])(\d{12})(?![\d/-])")
+_LABEL_TAIL = re.compile(r"\s*(?:ca\s*nhan\s*)?[:.]?\s*")  # "... số định danh" / "cá nhân 0870...": a wrapped label
 _BIRTH = re.compile(r"sinh\s*(?:ngay)?\s*[:]?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 
 
@@ -368,14 +369,23 @@ def cccd_birth_year(number: str) -> int | None:
 def _owner_id(lines: list[TextLine]) -> ExtractedField | None:
     births = [int(m.group(3)) for ln in lines for m in _BIRTH.finditer(ln.folded)]
     candidates: list[tuple[float, ExtractedField]] = []
+    wrapped = False  # the previous line ended with an ID label and no number
     for line in lines:
         folded = line.folded
         spans = []
+        if wrapped:
+            digits = _ID_DIGITS.match(line.text, _LABEL_TAIL.match(folded).end())  # type: ignore[union-attr]
+            if digits:
+                spans.append((digits.start(), digits.end(), True))
+        wrapped = False
         for label in _ID_LABEL.finditer(folded):
             digits = _ID_DIGITS.match(line.text, label.end())
             if digits:
                 spans.append((digits.start(), digits.end(), True))
-        spans += [(m.start(), m.end(), False) for m in _UNLABELLED_ID.finditer(line.text)]
+            elif label.end() >= len(folded.rstrip()):
+                wrapped = True
+        spans += [(m.start(), m.end(), False) for m in _UNLABELLED_ID.finditer(line.text)
+                  if all(m.start() != start for start, _, _ in spans)]
         for start, end, labelled in spans:
             number = re.sub(r"[ .]", "", line.text[start:end]).translate(_DIGITS)
             if not number.isdigit() or len(number) not in (9, 12):
@@ -397,7 +407,10 @@ def _owner_id(lines: list[TextLine]) -> ExtractedField | None:
 
 # --- validity ------------------------------------------------------------------------------------------------
 
-_VALID_UNTIL = re.compile(r"(?:co\s*gia\s*tri(?:\s*su\s*dung)?|co\s*hieu\s*luc|het\s*han)[^0-9]{0,25}?(?:den|toi)?\s*(?:ngay)?\s*[:]?\s*")
+_VALID_UNTIL = re.compile(
+    r"(?:(?:co\s*gia\s*tri(?:\s*su\s*dung)?|co\s*hieu\s*luc|thoi\s*han)\D{0,20}?\b(?:den|toi)\b|het\s*han)"
+    r"\s*(?:ngay)?\s*:?\s*"
+)
 
 
 def _valid_until(lines: list[TextLine]) -> ExtractedField | None:
