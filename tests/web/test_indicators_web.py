@@ -26,12 +26,12 @@ from tests.web.archive import UNIT_A, UNIT_B, settings_for
 CODE_A1, CODE_A2, CODE_B1 = "H21.65-220914-0011", "H21.65-221003-0042", "000.00.14.H12-220920-0003"
 
 
-def document_of(client, code: str) -> int:  # noqa: ANN001
+def document_of(client, code: str) -> int:
     return client.get(f"/api/dossiers/{code}").json()["documents"][0]["id"]
 
 
 @pytest.fixture(scope="module")
-def corrected(web_home, app) -> None:  # noqa: ANN001
+def corrected(web_home, app) -> None:
     from fastapi.testclient import TestClient
 
     from tests.web.conftest import login
@@ -45,13 +45,17 @@ def corrected(web_home, app) -> None:  # noqa: ANN001
     ):
         with TestClient(app, base_url="http://testserver") as client:
             client.headers["X-CSRF-Token"] = login(client, username)
-            body = {"role": role, "doc_type": "tờ khai", "fields": [{"name": "owner_id", "value": "049123456789"}]}
+            body = {
+                "role": role,
+                "doc_type": "tờ khai",
+                "fields": [{"name": "owner_id", "value": "049123456789"}],
+            }
             response = client.put(f"/api/documents/{document_of(client, code)}/role", json=body)
             assert response.status_code == 200, response.text
             assert response.json()["role_source"] == "staff"
 
 
-def test_corrections_are_scoped_checked_and_audited(corrected, client_for) -> None:  # noqa: ANN001
+def test_corrections_are_scoped_checked_and_audited(corrected, client_for) -> None:
     staff_a = client_for("luu_tru_a")
     admin = client_for("admin")
     document_b = document_of(admin, CODE_B1)
@@ -72,7 +76,10 @@ def test_corrections_are_scoped_checked_and_audited(corrected, client_for) -> No
 
 
 def test_api_matches_the_hand_computation_and_the_command_line(
-    corrected, client_for, web_home, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    corrected,
+    client_for,
+    web_home,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     api = client_for("lanh_dao").get("/api/indicators", params={"by": "unit"}).json()
     overall = api["overall"]
@@ -91,7 +98,9 @@ def test_api_matches_the_hand_computation_and_the_command_line(
     monkeypatch.delenv("SOHOA_DATABASE_URL", raising=False)
     printed = CliRunner().invoke(cli, ["report", "--indicators", "--by", "unit", "--json"])
     assert printed.exit_code == 0, printed.output
-    assert json.loads(printed.stdout) | {"units": None} == api | {"units": None}  # the admin CLI sees all units
+    assert json.loads(printed.stdout) | {"units": None} == api | {
+        "units": None
+    }  # the admin CLI sees all units
 
     officer_a = client_for("lanh_dao_a").get("/api/indicators").json()
     assert officer_a["overall"]["dossiers"] == 3 and officer_a["overall"]["e_result"]["numerator"] == 1
@@ -99,11 +108,11 @@ def test_api_matches_the_hand_computation_and_the_command_line(
     assert client_for("lanh_dao").get("/api/indicators", params={"period": "2022-13"}).status_code == 400
 
 
-def test_dashboard_and_xlsx_show_the_api_numbers(corrected, client_for) -> None:  # noqa: ANN001
+def test_dashboard_and_xlsx_show_the_api_numbers(corrected, client_for) -> None:
     manager = client_for("lanh_dao")
     api = manager.get("/api/indicators", params={"by": "unit"}).json()
     page = manager.get("/dashboard").text
-    card = re.search(r'id="overall-e_result".*?</div>', page, re.S).group(0)
+    card = re.search(r'id="overall-e_result".*?</div>', page, re.DOTALL).group(0)
     assert '<span class="numerator">1</span>/<span class="denominator">5</span>' in card
     assert '<span class="points">1.20</span>/<span class="max-points">6</span>' in card
     assert f'data-dossier="{CODE_A2}"' in page and 'data-reason="no_component"' in page
