@@ -37,7 +37,8 @@ def render_page(path: Path, page_number: int, dpi: int) -> Image.Image:
     exe = shutil.which("pdftoppm")
     if exe is None:
         raise MissingDependencyError(
-            "không tìm thấy pdftoppm (Poppler) trên PATH (Poppler is not installed: apt-get install poppler-utils)"
+            "không tìm thấy pdftoppm (Poppler) trên PATH "
+            "(Poppler is not installed: apt-get install poppler-utils)"
         )
     command = [exe, "-r", str(dpi), str(path), "-f", str(page_number), "-l", str(page_number)]
     seconds = _timeout
@@ -49,7 +50,9 @@ def render_page(path: Path, page_number: int, dpi: int) -> Image.Image:
             if attempt == 2:
                 raise ProgramTimeoutError("Poppler (pdftoppm)", seconds) from None
         except OSError as exc:
-            raise MissingDependencyError(f"không chạy được pdftoppm ({exe}) (cannot run Poppler: {exc})") from None
+            raise MissingDependencyError(
+                f"không chạy được pdftoppm ({exe}) (cannot run Poppler: {exc})"
+            ) from None
     # Poppler reports recoverable damage on stderr and may exit non-zero while still drawing the page; as with
     # pdf2image, an image on stdout is the page.
     if not done.stdout:
@@ -63,6 +66,7 @@ def render_page(path: Path, page_number: int, dpi: int) -> Image.Image:
         image.load()
     except (OSError, ValueError, SyntaxError) as exc:
         raise CorruptFileError(
-            path, f"không dựng được trang {page_number} (Poppler gave no readable image: {exc})", page=page_number
+            path, f"không dựng được trang {page_number} (Poppler gave no readable image: {exc})",
+            page=page_number,
         ) from None
     return image

@@ -17,7 +17,8 @@ import pytesseract
 
 from ocr.errors import MissingDependencyError, ProgramTimeoutError
 
-# One Tesseract thread per process: we parallelise over pages, and multi-threaded Tesseract is slower per page.
+# One Tesseract thread per process: we parallelise over pages, and multi-threaded Tesseract is slower per
+# page.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 # Seconds one Tesseract run on a page may take. A 300-dpi A4 page takes 2-10 s on one core; a page still
@@ -67,7 +68,9 @@ def probe() -> TesseractInfo:
             f"(Tesseract does not answer --version within {_VERSION_TIMEOUT:g} s)"
         ) from None
     except OSError as exc:
-        raise MissingDependencyError(f"không chạy được Tesseract ({exe}) (cannot run Tesseract: {exc})") from None
+        raise MissingDependencyError(
+            f"không chạy được Tesseract ({exe}) (cannot run Tesseract: {exc})"
+        ) from None
     match = re.search(r"tesseract\s+v?(\d+\.\d+(?:\.\d+)?)", out.stdout + out.stderr)
     version = match.group(1) if match else "unknown"
     names = tuple(line.strip() for line in langs.stdout.splitlines()[1:] if line.strip())
@@ -83,8 +86,8 @@ def problems(lang: str, info: TesseractInfo) -> list[str]:
     """What is wrong with this Tesseract for `lang` ('vie', 'vie+eng'): too old, language data missing."""
     found: list[str] = []
     if not info.version.startswith(("4.", "5.")):
-        found.append(f"Tesseract {info.version} quá cũ, cần bản 4 hoặc 5 (Tesseract {info.version} is too old; "
-                     "version 4 or 5 is needed)")
+        found.append(f"Tesseract {info.version} quá cũ, cần bản 4 hoặc 5 "
+                     f"(Tesseract {info.version} is too old; version 4 or 5 is needed)")
     for part in lang.split("+"):
         if part not in info.languages:
             found.append(f"thiếu dữ liệu ngôn ngữ Tesseract '{part}' (Tesseract language data '{part}' is "
@@ -140,7 +143,8 @@ def detect_osd(image: np.ndarray) -> Osd | None:
     conf = re.search(r"Orientation confidence:\s+([\d.]+)", out)
     if not rotate:
         return None
-    return Osd(rotate=int(rotate.group(1)) % 360, orientation_confidence=float(conf.group(1)) if conf else 0.0)
+    confidence = float(conf.group(1)) if conf else 0.0
+    return Osd(rotate=int(rotate.group(1)) % 360, orientation_confidence=confidence)
 
 
 def image_to_data(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int = 300) -> dict[str, list]:

@@ -1,8 +1,8 @@
 """Check the machine before a batch: Tesseract with its language data, Poppler and a Unicode font.
 
-A missing program is a broken machine, not a bad file: without this check every scan of a batch was quarantined
-as unreadable and the run exited 1. The check runs once per batch (`sohoa ingest`, `sohoa ocr`, each web upload)
-and raises one MissingDependencyError naming everything missing, so the caller exits with
+A missing program is a broken machine, not a bad file: without this check every scan of a batch was
+quarantined as unreadable and the run exited 1. The check runs once per batch (`sohoa ingest`, `sohoa ocr`,
+each web upload) and raises one MissingDependencyError naming everything missing, so the caller exits with
 ExitCode.missing_dependency before anything is stored, quarantined or catalogued.
 """
 
@@ -35,26 +35,28 @@ def problems(lang: str = "vie", fonts: Sequence[Path] = FONT_CANDIDATES) -> list
     for program in poppler.PROGRAMS:
         found += _program_problems(program, "Poppler", "poppler-utils")
     if not any(Path(font).is_file() for font in fonts):
-        found.append("không có phông chữ Unicode cho lớp chữ của PDF (no Unicode TrueType font for the PDF text "
-                     "layer: apt-get install fonts-dejavu-core)")
+        found.append("không có phông chữ Unicode cho lớp chữ của PDF "
+                     "(no Unicode TrueType font for the PDF text layer: apt-get install fonts-dejavu-core)")
     return found
 
 
 def _recognition_problems(lang: str) -> list[str]:
-    """Read a tiny blank image: `--list-langs` lists a damaged or truncated traineddata file that cannot load."""
+    """Read a tiny blank image: `--list-langs` lists a damaged or truncated traineddata that cannot load."""
     try:
         tesseract.image_to_data(np.full((32, 96), 255, np.uint8), lang=lang, psm=7)
     except MissingDependencyError as exc:
         return [str(exc)]
-    except Exception as exc:  # noqa: BLE001 - whatever stops Tesseract on a blank strip stops it on every page
-        return [f"Tesseract không chạy được (Tesseract fails on a blank test image: {' '.join(str(exc).split())[:200]})"]
+    except Exception as exc:  # noqa: BLE001 - what stops Tesseract on a blank strip stops it on every page
+        detail = " ".join(str(exc).split())[:200]
+        return [f"Tesseract không chạy được (Tesseract fails on a blank test image: {detail})"]
     return []
 
 
 def _program_problems(program: str, suite: str, package: str) -> list[str]:
     exe = shutil.which(program)
     if exe is None:
-        return [f"không tìm thấy {program} ({suite}) trên PATH ({suite} is not installed: apt-get install {package})"]
+        return [f"không tìm thấy {program} ({suite}) trên PATH "
+                f"({suite} is not installed: apt-get install {package})"]
     try:
         subprocess.run([exe, "-v"], capture_output=True, check=False, timeout=_VERSION_TIMEOUT)
     except subprocess.TimeoutExpired:

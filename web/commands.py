@@ -165,8 +165,8 @@ def stopping_children_on_exit(grace: float = 10.0) -> Iterator[None]:
             signal.signal(sig, handler)
         stop_descendants(grace)
     if code:
-        # uvicorn has shut the app down; a normal exit would now wait for ingest threads (joined at interpreter
-        # shutdown) that may be waiting on the Prefect server just stopped. An upload cut short resumes at start.
+        # uvicorn has shut the app down; a normal exit would now wait for ingest threads (joined at
+        # interpreter shutdown) that may wait on the Prefect server just stopped. A cut upload resumes.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
@@ -192,7 +192,8 @@ def descendants(pid: int) -> dict[int, str]:
     found: dict[int, str] = {}
     parents = {pid}
     while parents:
-        children = {p for p, (ppid, state, _) in table.items() if ppid in parents and state != "Z" and p not in found}
+        children = {p for p, (ppid, state, _) in table.items()
+                    if ppid in parents and state != "Z" and p not in found}
         found.update({p: table[p][2] for p in children})
         parents = children
     return found
@@ -200,7 +201,8 @@ def descendants(pid: int) -> dict[int, str]:
 
 def still_running(processes: dict[int, str]) -> list[int]:
     table = _process_table()
-    return [p for p, started in processes.items() if p in table and table[p][1] != "Z" and table[p][2] == started]
+    return [p for p, started in processes.items()
+            if p in table and table[p][1] != "Z" and table[p][2] == started]
 
 
 def stop_descendants(grace: float) -> None:

@@ -1,4 +1,4 @@
-"""Stand-ins for external programs, for tests of a broken or slow machine: a folder that shadows real programs.
+"""Stand-ins for external programs, for tests of a broken or slow machine: a folder shadowing real ones.
 
 `path_without(names, folder)` is a PATH with everything the current PATH offers except `names` (symlinks in
 one folder), so a subprocess really finds no `tesseract` or `pdftoppm`. `slow_program(...)` writes a shell
@@ -27,9 +27,10 @@ def path_without(names: set[str], folder: Path) -> str:
     return str(folder)
 
 
-def slow_program(folder: Path, name: str, when: str, log: Path) -> Path:
+def slow_program(folder: Path, name: str, when: str, log: Path, then: str = "exec sleep 600") -> Path:
     """`folder/name`: logs each run's arguments to `log`; a run for which the shell condition `when` holds
-    sleeps (as `exec sleep`, so the caller's kill ends it); the others behave as the real program.
+    then does `then` (by default sleeps, as `exec sleep` so the caller's kill ends it); the others behave as
+    the real program.
 
     `when` is evaluated after the real program ran, with "$@" the arguments (e.g. `grep -qF WORD "$2".tsv`),
     so a condition may look at what the real program wrote.
@@ -43,7 +44,7 @@ def slow_program(folder: Path, name: str, when: str, log: Path) -> Path:
         f"echo \"$*\" >> '{log}'\n"
         "case \"$1\" in -v|--version|--list-langs) exec " + f"'{real}'" + " \"$@\";; esac\n"
         f"'{real}' \"$@\" || exit $?\n"
-        f"if {when}; then exec sleep 600; fi\n"
+        f"if {when}; then {then}; fi\n"
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return script

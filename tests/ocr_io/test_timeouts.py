@@ -1,5 +1,5 @@
-"""Every external program runs with a timeout: a run that hangs is retried once, then its page is reported with
-its number while the file's other pages are read (issue 9, "a broken machine is not a bad file").
+"""Every external program runs with a timeout: a run that hangs is retried once, then its page is reported
+with its number while the file's other pages are read (issue 9, "a broken machine is not a bad file").
 
 The slow programs are real processes: shell scripts first on PATH that run the real Tesseract or pdftoppm and
 then sleep when told to (see tests/ocr_io/programs.py).
@@ -58,7 +58,8 @@ def test_a_hung_tesseract_is_stopped_retried_once_then_reported(slow_path) -> No
         tesseract.image_to_data(page_array("Mã hồ sơ: H21.65-220914-0011"))
     assert len(runs(log)) == 2  # the first run and one retry, no more
     assert time.monotonic() - started < 60  # not the stand-in's 600 s
-    assert caught.value.reason == "timeout" and "2 giây" in str(caught.value) and "Tesseract" in str(caught.value)
+    assert caught.value.reason == "timeout"
+    assert "2 giây" in str(caught.value) and "Tesseract" in str(caught.value)
 
 
 @pytest.mark.timeout(120)
@@ -116,7 +117,8 @@ def test_sohoa_ocr_reports_the_page_poppler_could_not_render_and_reads_the_other
     slow_program(folder, "pdftoppm", "echo \" $* \" | grep -q ' -f 2 '", log)
     scan = tmp_path / "scan.pdf"
     two_page_pdf(scan, tmp_path)
-    env = sohoa_env(tmp_path / "home", PATH=f"{folder}{os.pathsep}{os.environ['PATH']}", SOHOA_RENDER_TIMEOUT="5")
+    env = sohoa_env(tmp_path / "home", PATH=f"{folder}{os.pathsep}{os.environ['PATH']}",
+                    SOHOA_RENDER_TIMEOUT="5")
     result = subprocess.run([sys.executable, "-m", "sohoa", "ocr", str(scan), "--out", str(tmp_path / "out")],
                             capture_output=True, text=True, timeout=540, env=env, cwd=REPO)
     assert result.returncode == 0, result.stderr
@@ -141,7 +143,8 @@ def test_ingest_puts_a_page_whose_tesseract_hangs_in_review_and_catalogues_the_o
     home = tmp_path / "home"
     # Generous for a normal run on a loaded 2-core machine; the hung page costs twice this.
     env = sohoa_env(home, PATH=f"{folder}{os.pathsep}{os.environ['PATH']}", SOHOA_TESSERACT_TIMEOUT="25",
-                    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")  # Prefect's 20 s is short on 2 cores
+                    # Prefect's 20 s to start its server is short on a loaded 2-core machine.
+                    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")
     result = subprocess.run([sys.executable, "-m", "sohoa", "ingest", str(scans), "--settle", "0", "--json"],
                             capture_output=True, text=True, timeout=840, env=env, cwd=REPO)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -1,8 +1,8 @@
 """`sohoa serve` stopped with SIGTERM or SIGINT leaves no process behind (issue 9 item 9).
 
-Before the fix, uvicorn's graceful shutdown re-raised SIGTERM into the default handler, which killed the process
-before `atexit` ran, and `atexit` is where Prefect stops the ephemeral API server it starts for an upload's
-ingest: that server (a uvicorn process of its own) kept running after `sohoa serve` was gone.
+Before the fix, uvicorn's graceful shutdown re-raised SIGTERM into the default handler, which killed the
+process before `atexit` ran, and `atexit` is where Prefect stops the ephemeral API server it starts for an
+upload's ingest: that server (a uvicorn process of its own) kept running after `sohoa serve` was gone.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ def test_serve_stops_prefect_and_every_child_on_a_signal(tmp_path: Path, stop: s
     home = tmp_path / "home"
     env = sohoa_env(home, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")
     added = subprocess.run([sys.executable, "-m", "sohoa", "user", "add", "admin", "--role", "admin",
-                            "--password-stdin"], input=PASSWORD + "\n", text=True, capture_output=True, env=env,
-                           cwd=REPO, timeout=120)
+                            "--password-stdin"], input=PASSWORD + "\n", text=True, capture_output=True,
+                           env=env, cwd=REPO, timeout=120)
     assert added.returncode == 0, added.stderr
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
@@ -78,7 +78,8 @@ def test_serve_stops_prefect_and_every_child_on_a_signal(tmp_path: Path, stop: s
                 break
             except httpx.TransportError:
                 time.sleep(0.5)
-        token = client.post("/api/session", json={"username": "admin", "password": PASSWORD}).json()["csrf_token"]
+        session = client.post("/api/session", json={"username": "admin", "password": PASSWORD})
+        token = session.json()["csrf_token"]
         pages = [draw_page(text=f"Trang {n}: hồ sơ") for n in range(4)]
         scan = io.BytesIO()
         pages[0].save(scan, format="TIFF", save_all=True, append_images=pages[1:], dpi=(100, 100))
