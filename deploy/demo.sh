@@ -19,6 +19,19 @@ echo "== 4. sohoa ingest again: nothing is done twice"
 $sohoa ingest "$sample/scans" --settle 0
 echo "== 5. sohoa report --by unit"
 $sohoa report --by unit
+echo "== 5b. sohoa procedures import + sohoa report --indicators: the QĐ 766 indicators 4.1/4.2/4.3 (docs/indicators.md)"
+.venv/bin/python - "$sample/procedures.csv" <<'EOF'
+import csv, sys
+from benchmarks.synth.content import PROCEDURES
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as handle:
+    out = csv.writer(handle)
+    out.writerow(["Mã TTHC", "Tên TTHC", "Lĩnh vực", "Có kết quả bằng văn bản"])
+    for p in PROCEDURES:  # the sample's catalogue: a certified copy (chứng thực) returns no written result
+        out.writerow([p.code, p.name, p.field, "Không" if p.field == "Chứng thực" else "Có"])
+EOF
+$sohoa procedures import "$sample/procedures.csv" || true  # lists registry procedures missing from it
+$sohoa report --indicators --by unit
+$sohoa report --indicators --out "$sample/theo-doi-so-hoa-qd766.xlsx"
 echo "== 6. sohoa search 'quyet dinh cap giay chung nhan' (typed without diacritics)"
 $sohoa search "quyet dinh cap giay chung nhan" --limit 3
 echo
