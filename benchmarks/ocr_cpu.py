@@ -37,7 +37,7 @@ def children_cpu() -> float:
 def measure(files: list[Path]) -> None:
     cv2.setNumThreads(1)
     sohoa_cpu = tess_cpu = 0.0
-    readings: Counter[int] = Counter()
+    readings: Counter[tuple[int, int]] = Counter()  # (whole-page readings, band readings) per page
     pages = 0
     for path in files:
         try:
@@ -50,7 +50,9 @@ def measure(files: list[Path]) -> None:
             result, _ = read_file_page(path, index, OcrOptions())
             cost = time.process_time() - start + children_cpu() - before
             sohoa_cpu += cost
-            readings[len(result.evidence.get("readings") or [])] += 1
+            tries = result.evidence.get("readings") or []
+            whole = sum(1 for r in tries if r.get("region", "page") == "page")
+            readings[(whole, len(tries) - whole)] += 1
             pages += 1
         before = children_cpu()
         subprocess.run(["tesseract", str(path), "-", "-l", "vie"], capture_output=True, check=False)
@@ -62,8 +64,9 @@ def measure(files: list[Path]) -> None:
     print(f"  sohoa CPU      {sohoa_cpu / pages:6.3f} s/page (load, clean-up, every reading, QR)")
     print(f"  Tesseract CPU  {tess_cpu / pages:6.3f} s/page (plain, raw file)")
     print(f"  ratio          {sohoa_cpu / tess_cpu:6.2f}x (target <= 1.6x)")
-    spread = ", ".join(f"{n} reading{'s' if n != 1 else ''}: {readings[n]}" for n in sorted(readings))
-    print(f"  readings per page: {spread}; pages with an extra reading: {pages - readings[1] - readings[0]}")
+    spread = ", ".join(f"{n} page + {b} band: {readings[n, b]}" for n, b in sorted(readings))
+    extra = sum(count for (n, b), count in readings.items() if n + b > 1)
+    print(f"  readings per page: {spread}; pages with an extra reading: {extra}")
 
 
 def main() -> None:

@@ -12,14 +12,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from ocr import cleanup, poppler, qr, tesseract
 from ocr.load import DEFAULT_MAX_PIXELS, load_page
 from ocr.model import CleanedPage, PageImage, PageResult, PageText
-from ocr.cleanup.orientation import rotate_quadrant
+from ocr.cleanup.band import text_band, words_in
+from ocr.cleanup.orientation import OsdUse, rotate_quadrant
 from ocr.recognize import recognize
 from ocr.verdict import Reading, better, holds_text, sideways_share
 from ocr.searchable_pdf import PdfPage, build_searchable_pdf
+
+
+# When the clean-up's profiles say the lines run across the page by at least this margin (see
+# ocr.cleanup.orientation.OrientationResult.across; documents measure 0.4-0.7, receipt photos about 0.2), a weak
+# reading not on end is tried upside down only: its quarter turns would be read across the lines.
+LINES_ACROSS_SURELY = 0.3
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,11 @@ class OcrOptions:
     # the three other orientations (the clean-up's quarter turn is decided from ink alone).
     low_confidence: float = 70.0
     read_qr: bool = True
+    # A weak page's other binarization and orientations are first tried on its densest band of lines.
+    tries_on_band: bool = True
+    # The clean-up's use of Tesseract's OSD: "defer" leaves a page whose ink vote is unsure as stored and lets
+    # recognition try the vote's turn first (see ocr.cleanup.orientation.detect_orientation).
+    osd: OsdUse = "defer"
     # Seconds one Tesseract run / one Poppler page render may take; a run that times out is retried once.
     tesseract_timeout: float = 180.0
     render_timeout: float = 120.0
@@ -44,50 +57,84 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
 
     A weak first reading is tried with the other binarization (kept when its confidence is higher). A reading
     that stays weak, and any turned page whose reading is not strong, is also tried in the other orientations;
-    a turn is kept only when its reading is clearly better (`ocr.verdict.better`).
+    a turn is kept only when its reading is clearly better (`ocr.verdict.better`). On a page big enough, the
+    tries read only its densest band of lines (`ocr.cleanup.band`), compared with the same band of the kept
+    reading, and only a winning try is read again in full and must win there too.
     """
     method = str(cleaned.details.get("binarization", "otsu"))
+    binaries = {method: cleaned.binary}
     kept = Reading(recognize(cleaned.binary, lang=options.lang, dpi=cleaned.dpi), 0, method)
     tried = [kept]
     sideways = sideways_share(kept.text) > 0.5
     if kept.text.mean_confidence >= options.retry_below and not sideways:
         return cleaned, kept, tried
+    band = text_band(cleaned.binary, lines_run_down=sideways) if options.tries_on_band else None
+
+    def read(binary: np.ndarray, degrees: int, on_band: bool) -> PageText:
+        image = band.crop(binary) if on_band and band is not None else binary
+        return recognize(rotate_quadrant(image, degrees), lang=options.lang, dpi=cleaned.dpi)
+
+    def in_band(reading: Reading) -> Reading:
+        """`reading` cut to the band, to compare with band tries (the band itself when there is none)."""
+        return reading if band is None else replace(reading, text=words_in(reading.text, band), region="band")
+
     if not sideways:
         other = "sauvola" if method == "otsu" else "otsu"
-        second = Reading(recognize(cleanup.rebinarize(cleaned, other), lang=options.lang, dpi=cleaned.dpi), 0,
-                         other)
+        binaries[other] = cleanup.rebinarize(cleaned, other)
+        region = "page" if band is None else "band"
+        second = Reading(read(binaries[other], 0, True), 0, other, region=region)
         tried.append(second)
-        if second.text.mean_confidence > kept.text.mean_confidence or not holds_text(kept.text) and better(
-                second, kept):
-            kept = second
+        base = in_band(kept)
+        if second.text.mean_confidence > base.text.mean_confidence or not holds_text(base.text) and better(
+                second, base):
+            if band is not None:
+                second = Reading(read(binaries[other], 0, False), 0, other)
+                tried.append(second)
+            if second.text.mean_confidence > kept.text.mean_confidence or not holds_text(kept.text) and better(
+                    second, kept):
+                kept = second
         weak = kept.text.mean_confidence < options.low_confidence or not holds_text(kept.text)
         if not weak and not cleaned.rotation:
             return cleaned, kept, tried
-    binary = cleaned.binary if kept.binarization == method else cleanup.rebinarize(cleaned, kept.binarization)
+    binary = binaries[kept.binarization]
     # The page as stored is the default: a turn, the clean-up's included, has to earn its place by a clearly
     # better reading. So the stored orientation is read first; then a half turn (the commonest ink-statistics
     # mistake), or the quarter turns first when the lines were read on end.
     as_stored = (-cleaned.rotation) % 360
     order = (90, 270, 180) if sideways else (180, 90, 270)
+    found = cleaned.details.get("orientation") or {}
+    suggested = int(found.get("suggested") or 0)
+    if suggested and not as_stored:
+        order = (suggested,) + tuple(d for d in order if d != suggested)
+    if not sideways and float(found.get("across") or 0.0) >= LINES_ACROSS_SURELY:
+        # The lines surely run across as the page lies (only which way up is in doubt): no quarter turns.
+        order = tuple(d for d in order if d in (0, 180) or d == as_stored)
     if as_stored:
         order = (as_stored,) + tuple(d for d in order if d != as_stored)
-        kept = Reading(kept.text, kept.turn, kept.binarization, stored=False)
+        kept = replace(kept, stored=False)
+    best = in_band(kept)
     for degrees in order:
-        text = recognize(rotate_quadrant(binary, degrees), lang=options.lang, dpi=cleaned.dpi)
-        reading = Reading(text, degrees, kept.binarization, stored=degrees == as_stored)
+        reading = Reading(read(binary, degrees, True), degrees, kept.binarization, stored=degrees == as_stored,
+                          region=best.region)
         tried.append(reading)
-        if better(reading, kept):
-            kept = reading
-        if kept.turn != as_stored and kept.text.mean_confidence >= options.retry_below and \
-                sideways_share(kept.text) <= 0.5:
+        if better(reading, best):
+            best = reading
+        if best.turn != as_stored and best.text.mean_confidence >= options.retry_below and \
+                sideways_share(best.text) <= 0.5:
             break  # a strong reading in another orientation settles it
+    if best.turn != kept.turn:
+        if band is not None:
+            best = Reading(read(binary, best.turn, False), best.turn, kept.binarization, stored=best.stored)
+            tried.append(best)
+        if better(best, kept):
+            kept = best
     return cleanup.turn(cleaned, kept.turn), kept, tried
 
 
 def ocr_page(page: PageImage, options: OcrOptions | None = None) -> tuple[PageResult, CleanedPage]:
     options = options or OcrOptions()
     started = time.perf_counter()
-    cleaned = cleanup.clean_page(page)
+    cleaned = cleanup.clean_page(page, cleanup.CleanupOptions(osd=options.osd))
     ink = dict(cleaned.details.get("ink") or {})
     tried: list[Reading] = []
     if cleaned.blank and ink.get("glyphs", 0) == 0:

@@ -121,6 +121,7 @@ class Reading:
     turn: int  # degrees clockwise on top of the clean-up's rotation
     binarization: str
     stored: bool = True  # read in the orientation the page has in its file
+    region: str = "page"  # "band": only the densest band of lines was read (ocr.cleanup.band)
 
     @property
     def score(self) -> float:
@@ -129,7 +130,8 @@ class Reading:
     def summary(self) -> dict[str, object]:
         return {"turn": self.turn, "binarization": self.binarization,
                 "confidence": round(self.text.mean_confidence, 1), "letters": confident_letters(self.text),
-                "plausible": round(plausible_share(self.text), 2), "score": round(self.score, 1)}
+                "plausible": round(plausible_share(self.text), 2), "score": round(self.score, 1),
+                "region": self.region}
 
 
 def better(candidate: Reading, kept: Reading) -> bool:

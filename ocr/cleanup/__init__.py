@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass
-from typing import Literal
 
 import cv2
 import numpy as np
@@ -21,7 +20,7 @@ from ocr.cleanup.borders import tidy
 from ocr.cleanup.deskew import estimate_skew, rotate_image, uncovered
 from ocr.cleanup.illumination import flatten_illumination
 from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, colour_region, find_colour_ink
-from ocr.cleanup.orientation import detect_orientation, rotate_quadrant
+from ocr.cleanup.orientation import OsdUse, detect_orientation, rotate_quadrant
 from ocr.cleanup.resample import to_working_resolution
 from ocr.cleanup.scale import page_scale
 from ocr.cleanup.sheet import find_sheet, flatten_sheet, sheet_dpi
@@ -42,12 +41,16 @@ class CleanupOptions:
     """What the clean-up does to a page; the defaults suit commune-scanner output."""
 
     working_dpi: int = 300
+    # A page below the working resolution is brought up only until its measured x-height reaches this many
+    # pixels (0: always to `working_dpi`). Upsampling further gives Tesseract nothing new to read: it cost
+    # a 96-dpi page 9x the pixels plain Tesseract reads.
+    working_x_height_px: float = 0.0
     find_sheet: bool = True  # a photographed sheet is found, its perspective corrected, the background cut
     measure_scale: bool = True  # the resolution from the text's x-height when the stated dpi disagrees
     remove_colour_ink: bool = True
     flatten_illumination: bool = True
     detect_orientation: bool = True
-    osd: Literal["never", "unsure", "always"] = "unsure"
+    osd: OsdUse = "unsure"
     deskew: bool = True
     min_skew: float = 0.1  # degrees; smaller corrections only blur the page
     binarization: Method = "auto"
@@ -90,6 +93,10 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
             source_dpi = scale.dpi
             flags.append("rescaled")
     target = min(float(opts.working_dpi), source_dpi * (MAX_WORKING_PIXELS / (image.shape[0] * image.shape[1])) ** 0.5)
+    measured = details.get("scale", {}).get("x_height_px")
+    if opts.working_x_height_px and measured and target > source_dpi:
+        # x_height_px is in the input's pixels, which are at source_dpi.
+        target = max(source_dpi, min(target, source_dpi * opts.working_x_height_px / measured))
     bgr, dpi = to_working_resolution(image, source_dpi, target)
     details["source_dpi"] = round(source_dpi, 1)
     lap("resample")
@@ -128,7 +135,8 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
     rotation, skew, outside = 0, None, None
     if opts.detect_orientation:
         found = detect_orientation(gray, dpi, osd=opts.osd)
-        details["orientation"] = {"confidence": found.confidence, "method": found.method}
+        details["orientation"] = {"confidence": found.confidence, "method": found.method,
+                                  "suggested": found.suggested, "across": found.across}
         rotation = found.rotate
         if "profile" in found.method:
             skew = found.skew  # the orientation vote already measured the line angle on the same ink
@@ -186,6 +194,9 @@ def turn(cleaned: CleanedPage, degrees: int) -> CleanedPage:
     for key in ("gray", "outside"):
         if details.get(key) is not None:
             details[key] = rotate_quadrant(details[key].view(np.uint8), degrees).view(details[key].dtype)
+    if degrees in (90, 270) and details.get("orientation"):
+        # Lines that ran across the page run down it after a quarter turn.
+        details["orientation"] = dict(details["orientation"], across=-details["orientation"].get("across", 0.0))
     flags = [f for f in cleaned.flags if f != "rotated"]
     rotation = (cleaned.rotation + degrees) % 360
     if rotation:

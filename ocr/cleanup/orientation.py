@@ -32,6 +32,10 @@ class OrientationResult:
     confidence: float  # 0..1; 0 when there is no text to judge
     method: str  # "profile", "osd", "profile+osd" (both agreed) or "none"
     skew: float = 0.0  # line angle found on the way, counter-clockwise degrees, in the upright frame
+    suggested: int = 0  # with osd="defer": the unsure vote's turn, left for recognition to try first
+    # How surely the lines run across the page once turned by `rotate`: the relative margin of the row
+    # profile's sharpness over the column profile's (negative: they run down it; 0 when unknown).
+    across: float = 0.0
 
 
 def rotate_quadrant(image: np.ndarray, degrees: int) -> np.ndarray:
@@ -95,19 +99,29 @@ def orientation_of_points(points: InkPoints) -> OrientationResult:
         skew = -v_angle
     axis_margin = abs(h_score - v_score) / max(h_score, v_score, 1e-12)
     confidence = float(min(1.0, abs(asym) / (2 * UNSURE_ASYMMETRY)) * min(1.0, axis_margin * 4))
-    return OrientationResult(rotate, round(confidence, 3), "profile", round(skew, 2))
+    return OrientationResult(rotate, round(confidence, 3), "profile", round(skew, 2), across=round(axis_margin, 3))
 
 
-def detect_orientation(gray: np.ndarray, dpi: float, osd: Literal["never", "unsure", "always"] = "unsure"
-                       ) -> OrientationResult:
+OsdUse = Literal["never", "unsure", "always", "defer"]
+
+
+def detect_orientation(gray: np.ndarray, dpi: float, osd: OsdUse = "unsure") -> OrientationResult:
     """Quarter turn (clockwise) that makes the page upright.
 
     `osd="unsure"` asks Tesseract only when the profile vote is below its confidence bar; "always" asks it
-    to confirm every page; "never" stays OCR-free.
+    to confirm every page; "never" stays OCR-free. "defer" asks nobody: an unsure vote leaves the page as
+    stored, its turn only `suggested`, since the pipeline reads the page anyway and tries the other
+    orientations of a weak reading (an OSD run costs as much as a reading; most pages are stored upright).
     """
     points = ink_points(gray, dpi)
     vote = orientation_of_points(points)
-    if osd == "never" or vote.method == "none" and len(points) < 50:
+    if osd == "defer" and vote.confidence < CONSULT_OSD_BELOW:
+        # The skew was measured in the vote's frame: only a half turn keeps it valid for the stored one.
+        if vote.rotate in (0, 180):
+            return OrientationResult(0, vote.confidence, "profile-deferred", vote.skew, suggested=vote.rotate,
+                                     across=vote.across)
+        return OrientationResult(0, vote.confidence, "deferred", suggested=vote.rotate, across=-vote.across)
+    if osd in ("never", "defer") or vote.method == "none" and len(points) < 50:
         return vote
     if osd == "unsure" and vote.confidence >= CONSULT_OSD_BELOW:
         return vote
@@ -117,9 +131,11 @@ def detect_orientation(gray: np.ndarray, dpi: float, osd: Literal["never", "unsu
     if answer is None or answer.orientation_confidence < OSD_MIN_CONFIDENCE:
         return vote
     if answer.rotate == vote.rotate:
-        return OrientationResult(vote.rotate, max(vote.confidence, 0.9), "profile+osd", vote.skew)
-    skew = vote.skew if (answer.rotate - vote.rotate) % 180 == 0 else 0.0
-    return OrientationResult(answer.rotate, min(1.0, answer.orientation_confidence / 10), "osd", skew)
+        return OrientationResult(vote.rotate, max(vote.confidence, 0.9), "profile+osd", vote.skew,
+                                 across=vote.across)
+    same_axis = (answer.rotate - vote.rotate) % 180 == 0
+    return OrientationResult(answer.rotate, min(1.0, answer.orientation_confidence / 10), "osd",
+                             vote.skew if same_axis else 0.0, across=vote.across if same_axis else -vote.across)
 
 
 def _for_osd(gray: np.ndarray, dpi: float) -> np.ndarray:

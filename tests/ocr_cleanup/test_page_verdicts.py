@@ -71,3 +71,31 @@ def test_one_line_strip_is_read():
     result, _ = ocr_page(PageImage(strip, 300, 0))
     assert not result.blank
     assert "Luật Đất đai" in result.text
+
+
+def test_a_weak_pages_orientation_tries_read_only_a_band_of_lines():
+    page = render_page(dpi=300)
+    cleaned = cleanup.clean_page(PageImage(page, 300, 0), cleanup.CleanupOptions(osd="never"))
+    misturned = cleanup.turn(cleaned, 180)  # upside down: its first reading is weak
+    fixed, kept, tried = read_page_text(misturned, OcrOptions())
+    assert fixed.rotation == 0 and kept.turn == 180 and kept.region == "page"
+    band = [r for r in tried if r.region == "band"]
+    whole = [r for r in tried if r.region == "page"]
+    assert band, "the other binarization and orientations are tried on a band"
+    assert len(whole) == 2, "only the first reading and the winning turn are read in full"
+    height = cleaned.binary.shape[0]
+    for reading in band:
+        if reading.text.words:
+            top = min(w.top for w in reading.text.words)
+            bottom = max(w.top + w.height for w in reading.text.words)
+            assert bottom - top <= 0.35 * height, "a band try read more than a third of the page"
+    # Its lines surely run across: it is never read on its side.
+    assert {r.turn for r in tried} <= {0, 180}
+
+
+def test_tries_on_the_whole_page_when_asked():
+    page = render_page(dpi=300)
+    cleaned = cleanup.clean_page(PageImage(page, 300, 0), cleanup.CleanupOptions(osd="never"))
+    fixed, kept, tried = read_page_text(cleanup.turn(cleaned, 180), OcrOptions(tries_on_band=False))
+    assert fixed.rotation == 0
+    assert all(r.region == "page" for r in tried)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.metrics import score
+from ocr import cleanup
+from ocr.load import load_page
 from ocr.pipeline import OcrOptions, read_file_page
 
 REAL = Path(__file__).resolve().parents[2] / "benchmarks" / "real"
@@ -76,3 +78,15 @@ def test_transcribed_page_cer_is_within_its_bound(entry: dict) -> None:
     result = read(entry["file"])
     cer = score(truth, result.text).cer
     assert cer <= entry["max_cer"], f"{entry['file']}: CER {cer:.1%} > {entry['max_cer']:.0%}"
+
+
+def test_an_unsure_ink_vote_is_left_to_recognition_not_osd() -> None:
+    # The receipt photographed sideways: the ink profiles lean to a quarter turn but are unsure.
+    name = "receipt_sideways_photo.jpg"
+    cleaned = cleanup.clean_page(load_page(REAL / "pages" / name, 0, dpi=300), cleanup.CleanupOptions(osd="defer"))
+    found = cleaned.details["orientation"]
+    assert cleaned.rotation == 0 and found["method"].endswith("deferred") and found["suggested"] == 90
+    result = read(name)
+    assert result.rotation == 90
+    turns = [r["turn"] for r in result.evidence["readings"] if r["turn"]]
+    assert turns[0] == 90, "the vote's turn is the first one tried"
