@@ -19,6 +19,7 @@ from web.deps import ApiUser, PageUser, ServicesDep
 from web.files import content_disposition
 from web.indicator_exports import indicators_xlsx, monthly_csv
 from web.services import Services
+from web.templating import TEMPLATES
 
 router = APIRouter()
 
@@ -178,3 +179,24 @@ def form_correct_role(
     result = _correct(services, user, document_id, form)
     target = f"/dossiers/{result['dossier_code']}" if result["dossier_code"] else "/review"
     return RedirectResponse(target, status_code=303)
+
+
+ROLE_LABELS = {
+    "receipt": ("Giấy tiếp nhận (không phải thành phần)", "Receipt (not a component)"),
+    "component": ("Thành phần hồ sơ", "Dossier component"),
+    "result": ("Kết quả giải quyết", "Settlement result"),
+}
+
+
+def document_role_panel(request: Request, user: User | None, document_id: int) -> dict[str, Any]:
+    """What the dossier view shows of a document's role (template global, like `signing_panel`)."""
+    services: Services = request.app.state.services
+    return {
+        "role": _read(services, document_id),
+        "can_correct": bool(user and user.can("review")),
+        "roles": DOCUMENT_ROLES,
+        "labels": ROLE_LABELS,
+    }
+
+
+TEMPLATES.env.globals["document_role_panel"] = document_role_panel

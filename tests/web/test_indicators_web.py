@@ -135,3 +135,25 @@ def test_dashboard_and_xlsx_show_the_api_numbers(corrected, client_for) -> None:
     assert total[-1] == pytest.approx(api["overall"]["points"])
     csv_text = manager.get("/dashboard/indicators.csv").content.decode("utf-8-sig")
     assert csv_text.splitlines()[-1].split(",")[1:] == ["Tổng cộng", "5", "3", "2", "0", "0", "5", "4", "1"]
+
+
+def test_the_dossier_view_shows_and_corrects_the_role(corrected, client_for) -> None:  # noqa: ANN001
+    staff = client_for("luu_tru_a")
+    page = staff.get(f"/dossiers/{CODE_A2}").text
+    document = document_of(staff, CODE_A2)
+    block = re.search(rf'id="role-{document}".*?</div>', page, re.S).group(0)
+    assert 'data-role="result"' in block and "Kết quả giải quyết" in block and 'class="role-form' in block
+    token = staff.headers["X-CSRF-Token"]
+    refused = staff.post(f"/documents/{document}/role", data={"role": "component", "csrf_token": "x"})
+    assert refused.status_code == 403
+    moved = staff.post(
+        f"/documents/{document}/role",
+        data={"role": "component", "doc_type": "đơn", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303 and moved.headers["location"] == f"/dossiers/{CODE_A2}"
+    assert staff.get(f"/api/documents/{document}/role").json()["role"] == "component"
+    officer_page = client_for("can_bo_a").get(f"/dossiers/{CODE_A2}").text
+    assert 'data-role="component"' in officer_page and 'class="role-form' not in officer_page
+    # Back as it was, for the other tests of this module.
+    staff.put(f"/api/documents/{document}/role", json={"role": "result", "doc_type": "tờ khai"})
