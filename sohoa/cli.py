@@ -177,16 +177,22 @@ def search(
     from indexing import SearchQuery, result_rows
     from sohoa.compose import open_search_index
 
+    from flows.index_health import IndexGuard
+    from storage.catalog import open_catalog
+
     settings = load_settings()
     index = open_search_index(settings.search_url, settings.home)
+    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
     try:
         result = index.search(
             SearchQuery(text=query, unit=unit, field=field, year=year, status=status, limit=limit)
         )
+        IndexGuard(catalog, index).check()  # a lost index must not read as "0 dossiers"
     except SohoaError as exc:
         _fail(str(exc), exc.exit_code)
     finally:
         index.close()
+        catalog.close()
     rows = result_rows(result)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -248,7 +254,9 @@ def report(
 def reindex(
     pending: Annotated[bool, typer.Option("--pending", help="Only pages not yet indexed.")] = False,
 ) -> None:
-    """Rebuild the search index from the catalogue (or index only pending pages)."""
+    """Rebuild the search index from the catalogue (or index only pending pages; when the index lost pages
+    the catalogue marks indexed, --pending rebuilds it all)."""
+    from flows.index_health import check_index
     from flows.index_sync import index_pending, rebuild_index
     from sohoa.compose import open_search_index
     from storage.catalog import open_catalog
@@ -259,6 +267,11 @@ def reindex(
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
             task_id = bar.add_task(t("reindex.progress"), total=None)
+            health = check_index(catalog, index) if pending else None
+            if health is not None and not health.ok:
+                # The index lost pages marked indexed: indexing the pending ones would not bring them back.
+                bar.console.print(health.message(), markup=False, highlight=False)
+                pending = False
             if pending:
                 result = index_pending(catalog, index, on_chunk=lambda n: bar.advance(task_id, n))
                 if result.error:

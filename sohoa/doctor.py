@@ -1,4 +1,5 @@
-"""`sohoa doctor`: what is installed and usable — programs, language data, configured services."""
+"""`sohoa doctor`: what is installed and usable — programs, language data, configured services, and whether
+the search index still holds what the catalogue says it does."""
 
 from __future__ import annotations
 
@@ -82,7 +83,27 @@ def service_checks(settings: Settings) -> list[Check]:
             checks.append(Check(name, True, _redact(url)))
         except Exception as exc:  # doctor reports every problem instead of stopping at the first
             checks.append(Check(name, False, f"{_redact(url)}: {exc}"))
+    if all(c.ok for c in checks if c.name in ("catalog", "search")):
+        checks.append(index_sync_check(settings))
     return checks
+
+
+def index_sync_check(settings: Settings) -> Check:
+    """The index holds every page the catalogue marks indexed (an emptied or lost index answers, but empty)."""
+    from flows.index_health import check_index
+    from sohoa.compose import open_search_index
+    from storage.catalog import open_catalog
+
+    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    index = open_search_index(settings.search_url, settings.home)
+    try:
+        health = check_index(catalog, index)
+    except Exception as exc:  # noqa: BLE001 - reported like every other check
+        return Check("index-sync", False, str(exc))
+    finally:
+        index.close()
+        catalog.close()
+    return Check("index-sync", health.ok, health.message())
 
 
 def _redact(url: str) -> str:
