@@ -21,6 +21,10 @@ from sohoa.signing.appearance import BoxText, Seal, box_lines, box_rect, field_n
 from sohoa.signing.errors import AlreadySignedError, SigningError
 
 TIMESTAMP_TIMEOUT = 10  # seconds
+# Room for the CMS container (certificate chain, signature, timestamp token). Fixed, so pyHanko does not make a
+# trial signature (and a trial timestamp request) to measure it: that doubled the work per document.
+SIGNATURE_BYTES = 16384
+TIMESTAMPED_SIGNATURE_BYTES = 32768
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,12 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, request: SignatureRequest, *, n
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, appearance_text_params={"lines": "\n".join(lines)}, output=out)
+        pdf_signer.sign_pdf(
+            writer,
+            appearance_text_params={"lines": "\n".join(lines)},
+            output=out,
+            bytes_reserved=TIMESTAMPED_SIGNATURE_BYTES if timestamper else SIGNATURE_BYTES,
+        )
     except SigningError:
         raise
     except Exception as error:

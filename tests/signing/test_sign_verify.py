@@ -164,3 +164,26 @@ def test_missing_key_label_on_token(softhsm: Token) -> None:
     key = Pkcs11Key(softhsm.key.library, softhsm.key.token_label, "nobody")
     with pytest.raises(KeyAccessError, match="nobody"), open_signer(key, softhsm.pin):
         pass
+
+
+def test_baseline_t_with_a_timestamp_server(unsigned_pdf: Path, officer_p12: Pkcs12Key, ca: Authority,
+                                            trust_root: Path) -> None:
+    from tests.signing.tsa import timestamp_server
+
+    with timestamp_server(ca) as (url, served):
+        request = SignatureRequest("officer", OFFICER, AGENCY, timestamp_url=url)
+        signed = sign_with_p12(unsigned_pdf.read_bytes(), officer_p12, request)
+    assert len(served) == 1, "one timestamp request per signature (no trial signature)"
+    [report] = verify_pdf(signed, load_certificates([trust_root]))
+    assert report.timestamped and report.intact and report.trusted
+    assert abs(report.signed_at - datetime.now(UTC)) < timedelta(minutes=2)
+    [untimed] = verify_pdf(sign_with_p12(unsigned_pdf.read_bytes(), officer_p12), load_certificates([trust_root]))
+    assert not untimed.timestamped, "B-B without a configured server"
+
+
+def test_unreachable_timestamp_server_fails_cleanly(unsigned_pdf: Path, officer_p12: Pkcs12Key) -> None:
+    from sohoa.signing.errors import SigningError
+
+    request = SignatureRequest("officer", OFFICER, AGENCY, timestamp_url="http://127.0.0.1:9/tsa")
+    with pytest.raises(SigningError, match="signing failed"):
+        sign_with_p12(unsigned_pdf.read_bytes(), officer_p12, request)
