@@ -67,6 +67,17 @@ class _NoProgress:
 
 
 _progress: Progress = _NoProgress()
+CANCELLED_REASON = "tải lên đã bị huỷ / upload cancelled"
+
+
+class IngestCancelled(Exception):
+    """The caller (a web upload) was cancelled; files not yet read are left as they are for a later run."""
+
+
+def _cancelled() -> bool:
+    """A progress hook may also answer `cancelled()`; the web upload's does when staff cancel it."""
+    check = getattr(_progress, "cancelled", None)
+    return bool(check and check())
 
 
 def set_progress(progress: Progress | None) -> None:
@@ -114,6 +125,7 @@ class IngestSummary:
             "duplicates": self.count("duplicate"),
             "quarantined": self.count("quarantined"),
             "not_stored": self.count("not-stored", "unstable"),
+            "cancelled": self.count("cancelled"),
             "pages": self.pages,
             "dossiers_linked": len(self.dossiers),
             "pages_indexed": self.index.indexed,
@@ -133,6 +145,7 @@ class FileContext:
     unit: str | None
     retry: RetryPolicy
     settle_seconds: float
+    max_pages: int = 2000  # a file with more pages is quarantined (Settings.max_pages_per_file)
 
 
 def batch_key(paths: list[str]) -> str:
@@ -158,6 +171,8 @@ def _log_retry(key: str):  # noqa: ANN202
 def ingest_file(path: Path, ctx: FileContext) -> FileReport:
     catalog = ctx.backends.catalog
     name = str(path)
+    if _cancelled():
+        return FileReport(name, "cancelled", CANCELLED_REASON)
     if not wait_until_stable(path, settle_seconds=ctx.settle_seconds):
         return FileReport(name, "unstable", "tệp vẫn đang được ghi / file still being written or vanished")
     sha256 = file_sha256(path)
@@ -182,10 +197,17 @@ def ingest_file(path: Path, ctx: FileContext) -> FileReport:
     except InputFileError as exc:
         catalog.quarantine_file(name, str(exc), source_file_id=source.id)
         return FileReport(name, "quarantined", str(exc))
+    if page_count > ctx.max_pages:
+        reason = str(InputFileError(path, f"{page_count} trang, quá giới hạn {ctx.max_pages} trang mỗi tệp / "
+                                          f"{page_count} pages, over the limit of {ctx.max_pages} per file"))
+        catalog.quarantine_file(name, reason, source_file_id=source.id)
+        return FileReport(name, "quarantined", reason)
     _progress.pages_planned(page_count)
     with tempfile.TemporaryDirectory(prefix="sohoa-ingest-") as scratch:
         try:
             pages, unread = read_pages(ctx, path, page_count, Path(scratch))
+        except IngestCancelled:
+            return FileReport(name, "cancelled", CANCELLED_REASON)
         except InputFileError as exc:
             catalog.quarantine_file(name, str(exc), source_file_id=source.id)
             return FileReport(name, "quarantined", str(exc))
@@ -221,6 +243,10 @@ def read_pages(ctx: FileContext, path: Path, page_count: int, scratch: Path
     pages: list[PageArtifacts] = []
     unread: list[str] = []
     for index, future in enumerate(futures):
+        if _cancelled():
+            for pending in futures[index:]:
+                pending.cancel()
+            raise IngestCancelled(str(path))
         try:
             pages.append(future.result())
         except InputFileError as exc:
@@ -340,6 +366,7 @@ def run_ingest(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker
     ) as pool:
         ctx = FileContext(backends, pool, options, batch.id, unit, backends.retry, settle_seconds)
+        ctx.max_pages = max_pages_per_file
         reports = _ingest_files(files, ctx, workers)
     sync = index_pending(backends.catalog, backends.index)
     summary = IngestSummary(
@@ -355,7 +382,7 @@ def run_ingest(
             documents=sum(r.documents for r in reports),
             pages=summary.pages,
         ),
-        status="finished" if not summary.count("not-stored", "unstable") else "failed",
+        status="finished" if not summary.count("not-stored", "unstable", "cancelled") else "failed",
     )
     return summary
 
