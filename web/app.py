@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sohoa.compose import open_backends
+from sohoa.compose import ingest_runner, open_backends
 from sohoa.config import Settings, apply_prefect_defaults, load_settings
 from web.auth import AuthConfig, LoginRequired
 from web.deps import optional_user
@@ -71,7 +72,20 @@ def create_app(
     app.state.auth_config = auth or AuthConfig()
     from web.uploads import UploadQueue
 
-    app.state.uploads = UploadQueue(settings, start=start_upload_worker)
+    app.state.uploads = UploadQueue(settings, start=start_upload_worker, ingest=ingest_runner(settings, services),
+                                    catalog=services.catalog)
+    from flows.index_health import IndexGuard, check_index
+    from web.limits import BodyLimitMiddleware, upload_permission
+
+    app.state.index_guard = IndexGuard(services.catalog, services.index)
+    health = check_index(services.catalog, services.index)
+    if not health.ok:  # searches say so too; the start-up log tells the administrator first
+        logging.getLogger("sohoa.web").error(health.message())
+
+    # Added before the handlers' middleware, so its answers get the security headers too.
+    app.add_middleware(BodyLimitMiddleware, form_limit=settings.max_form_bytes,
+                       upload_limit=settings.max_upload_bytes,
+                       authorize=upload_permission(lambda request: request.app.state.services.catalog))
     _add_handlers(app)
     from web import (
         api,
