@@ -38,7 +38,6 @@ from ocr.pdf_assemble import merge_page_pdfs
 from ocr.pipeline import OcrOptions, init_worker
 from ocr.verdict import review_reasons as page_review_reasons
 from sohoa.domain.states import PROCESSED_STATES
-from sohoa.preflight import check_tools
 from storage.catalog.records import BatchCounts, Document, PageInput, SourceFile
 from storage.catalog.registry import import_registry
 from storage.errors import StorageUnavailableError
@@ -345,11 +344,10 @@ def run_ingest(
 ) -> IngestSummary:
     """Ingest scanner output (files or folders) on open backends; they stay open for the caller to close.
 
-    The edges compose: `sohoa.deployments.ingest_flow` (the command line and Prefect deployments) opens the
-    backends and OCR options from settings, the web upload passes the app's own."""
+    The edges compose: `sohoa.compose.ingest_runner` binds it to backends and options from settings and checks
+    the machine's tools first; the command line, Prefect deployments and web uploads all call it that way."""
     started = time.perf_counter()
     options = options or OcrOptions()
-    check_tools(options.lang)  # before anything is stored or catalogued: a broken machine is not a bad file
     registry = None
     if manifest:
         imported = import_registry(backends.catalog, manifest)

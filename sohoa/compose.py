@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flows.backends import Backends, RetryPolicy
@@ -88,8 +88,18 @@ def ocr_options(settings: Settings) -> OcrOptions:
 
 
 def ingest_runner(settings: Settings, backends: Backends) -> Callable[..., IngestSummary]:
-    """`run_ingest` bound to open backends and the settings' limits: call it with paths, manifest, unit, ..."""
-    from flows.ingest import run_ingest  # Prefect takes seconds to import; `sohoa search` needs none of it
+    """`run_ingest` bound to open backends and the settings' limits: call it with paths, manifest, unit, ...
 
-    return partial(run_ingest, backends=backends, options=ocr_options(settings),
-                   max_pages_per_file=settings.max_pages_per_file)
+    Each call first checks the machine's tools: a broken machine is not a bad file, so nothing is stored,
+    quarantined or catalogued then (sohoa.preflight)."""
+    from flows.ingest import run_ingest  # Prefect takes seconds to import; `sohoa search` needs none of it
+    from sohoa.preflight import check_tools
+
+    options = ocr_options(settings)
+    bound = partial(run_ingest, backends=backends, options=options, max_pages_per_file=settings.max_pages_per_file)
+
+    def run(paths: list[Path], **arguments: Any) -> IngestSummary:
+        check_tools(options.lang)
+        return bound(paths, **arguments)
+
+    return run

@@ -248,7 +248,10 @@ def test_a_document_whose_artifacts_cannot_be_stored_is_marked_failed_then_finis
     blocker.parent.mkdir(parents=True)
     blocker.write_text("not a folder")
     result = sohoa(home, "ingest", scans, "--settle", "0", "--json")
-    assert result.returncode == 1, result.stderr
+    assert result.stdout.lstrip().startswith("{"), result.stderr[-3000:]  # the run got as far as its summary
+    summary = json.loads(result.stdout)
+    assert result.returncode == 1 and summary["not_stored"] == 1, summary
+    assert "InvalidKeyError" in summary["failures"][0]["reason"]
     database = home / "catalog.sqlite3"
     assert _count_text(database, "SELECT state FROM documents") == "failed"
     error = _count_text(database, "SELECT error FROM documents")
