@@ -184,18 +184,16 @@ class ProceduresMixin(CatalogCore):
         Dossiers without a procedure code are listed under an empty code."""
         known = select(ProcedureRow.procedure_code)
         query = (
-            select(
-                func.coalesce(DossierRow.procedure_code, ""),
-                func.min(DossierRow.procedure),
-                func.count(DossierRow.id),
-            )
+            select(DossierRow.procedure_code, func.min(DossierRow.procedure), func.count(DossierRow.id))
             .where(DossierRow.in_registry.is_(True))
             .where((DossierRow.procedure_code.is_(None)) | DossierRow.procedure_code.not_in(known))
-            .group_by(func.coalesce(DossierRow.procedure_code, ""))
-            .order_by(func.coalesce(DossierRow.procedure_code, ""))
+            .group_by(DossierRow.procedure_code)
         )
         with self.transaction() as session:
-            return [UnknownProcedure(code, name, int(count)) for code, name, count in session.execute(query)]
+            found = [
+                UnknownProcedure(code or "", name, int(count)) for code, name, count in session.execute(query)
+            ]
+        return sorted(found, key=lambda unknown: unknown.procedure_code)
 
 
 def import_procedures(
