@@ -2,19 +2,32 @@
 content hash and whether it reuses an already digitized paper — the TT 01/2023 Điều 7 steps after the copy.
 
 The text work is pure and lives in ocr/classify.py (`classify_document`) and ocr/extract.py
-(`extract_metadata`); the code scheme in sohoa.domain. This module only calls them and stores the answers, so
-ingest reads one line. While a piece is not installed yet its step is left out (nothing is guessed): the
-document keeps no role and the drill-down of `sohoa report --indicators` lists it as unclassified.
+(`extract_metadata`); the code rule in sohoa.domain.digitization_codes. This module only calls them and stores
+the answers, so ingest reads one line.
+
+Codes: a result gets `<Mã hồ sơ>-KQ<n>`, n one above the results of its dossier already coded. A component gets
+the configured scheme (default `<owner ID>.<procedure code>.<component code>.<NN>`); until the procedure
+catalogue lists its components' codes, the component code is the document type (`to_khai`), NN its place among
+the dossier's coded components. A code the rule cannot make yet (no owner ID read, no procedure code) is left
+unset, not guessed; a code once given is kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from ocr.classify import classify_document
+from ocr.extract import extract_metadata
 from ocr.model import PageResult
+from sohoa.domain.digitization_codes import (
+    DEFAULT_COMPONENT_SCHEME,
+    ComponentCodeScheme,
+    DigitizationCodeError,
+    digitization_code,
+)
 from sohoa.domain.folding import fold
 from storage.catalog.catalog import Catalog
 from storage.catalog.roles import DocumentRole, FieldValue
@@ -31,14 +44,6 @@ def content_hash(pages: Sequence[PageResult]) -> str | None:
     if len(text) < MIN_HASHED_CHARACTERS:
         return None
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        imported = __import__(module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(imported, name, None)
 
 
 def _fields(extracted: dict[str, Any]) -> list[FieldValue]:
@@ -62,36 +67,51 @@ def _fields(extracted: dict[str, Any]) -> list[FieldValue]:
 
 
 def describe_document(
-    catalog: Catalog, document_id: int, pages: Sequence[PageResult], dossier_code: str | None
+    catalog: Catalog,
+    document_id: int,
+    pages: Sequence[PageResult],
+    dossier_code: str | None,
+    scheme: ComponentCodeScheme = DEFAULT_COMPONENT_SCHEME,
 ) -> DocumentRole:
     """Classify, extract, code and check reuse for one recognised document. Safe to repeat: corrections by
     staff or the registry are kept, a code once given is kept, the same review item is opened once."""
     digest = content_hash(pages)
     if digest:
         catalog.set_content_hash(document_id, digest)
-    classify = _optional("ocr.classify", "classify_document")
-    if classify is not None:
-        result = classify(list(pages))
-        role = catalog.set_document_role(document_id, result.role, result.doc_type, result.confidence)
-        if role.role_source == "auto" and result.confidence < REVIEW_CONFIDENCE:
-            reasons = "; ".join(getattr(result, "reasons", ()) or ())
-            catalog.open_review_item(
-                "classification",
-                f"{result.role}/{result.doc_type}: độ tin cậy / confidence {result.confidence:.2f}"
-                + (f" ({reasons})" if reasons else ""),
-                document_id=document_id,
-            )
-    extract = _optional("ocr.extract", "extract_metadata")
-    if extract is not None:
-        catalog.set_document_fields(document_id, _fields(extract(list(pages))))
+    result = classify_document(list(pages))
+    role = catalog.set_document_role(document_id, result.role, result.doc_type, result.confidence)
+    if role.role_source == "auto" and result.confidence < REVIEW_CONFIDENCE:
+        reasons = "; ".join(result.reasons)
+        catalog.open_review_item(
+            "classification",
+            f"{result.role}/{result.doc_type}: độ tin cậy / confidence {result.confidence:.2f}"
+            + (f" ({reasons})" if reasons else ""),
+            document_id=document_id,
+        )
+    catalog.set_document_fields(document_id, _fields(extract_metadata(list(pages))))
     role = catalog.document_role(document_id)
-    if dossier_code and role.role == "result" and role.digitization_code is None:
-        result_code = _optional("sohoa.domain.digitization", "result_code")
-        if result_code is not None:
-            catalog.assign_digitization_code(
-                document_id, result_code(dossier_code, catalog.next_result_number(document_id))
-            )
+    if dossier_code and role.role in ("result", "component") and role.digitization_code is None:
+        code = _code(catalog, role, dossier_code, scheme)
+        if code:
+            catalog.assign_digitization_code(document_id, code)
     return catalog.detect_reuse(document_id)
+
+
+def _code(catalog: Catalog, role: DocumentRole, dossier_code: str, scheme: ComponentCodeScheme) -> str | None:
+    fields = {f.name: f.value for f in role.fields}
+    dossier = catalog.get_dossier(dossier_code)
+    try:
+        return digitization_code(
+            role.role or "",
+            dossier_code=dossier_code,
+            ordinal=catalog.next_code_number(role.document_id, role.role or ""),
+            owner_id=fields.get("owner_id"),
+            procedure_code=dossier.procedure_code if dossier else None,
+            component_code=role.doc_type,
+            scheme=scheme,
+        )
+    except DigitizationCodeError:
+        return None
 
 
 def describe_recognized(

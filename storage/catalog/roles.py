@@ -214,9 +214,10 @@ class RolesMixin(CatalogCore):
                 session.flush()
             return _record(session, row)
 
-    def next_result_number(self, document_id: int) -> int:
-        """n of the `<Mã hồ sơ>-KQ<n>` code this result would get: one above the results of its dossier that
-        already have a code (so re-running gives no new numbers: a coded document keeps its code)."""
+    def next_code_number(self, document_id: int, role: str = "result") -> int:
+        """n of the code this document would get (`<Mã hồ sơ>-KQ<n>` for a result, NN for a component): one
+        above the documents of that role in its dossier that already have a code (so re-running gives no new
+        numbers: a coded document keeps its code)."""
         with self.transaction() as session:
             row = _document(session, document_id)
             if row.dossier_id is None:
@@ -224,7 +225,7 @@ class RolesMixin(CatalogCore):
             coded = session.scalars(
                 select(DocumentRow.id).where(
                     DocumentRow.dossier_id == row.dossier_id,
-                    DocumentRow.role == "result",
+                    DocumentRow.role == role,
                     DocumentRow.digitization_code.is_not(None),
                     DocumentRow.id != row.id,
                 )

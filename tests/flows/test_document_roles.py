@@ -43,3 +43,47 @@ def test_a_component_scanned_again_for_a_new_dossier_is_recorded_as_reused(tmp_p
         assert [e.action for e in catalog.events("document", later.id)].count("document.reused") == 1
         # The earlier paper itself is not "reused" from the later one.
         assert catalog.document_role(earlier.id).reused_from_document_id is None
+
+
+EXTRACT_LINES = (
+    "UBND XÃ MỸ HIỆP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 12/TLKS\n"
+    "TRÍCH LỤC KHAI SINH\nHọ, chữ đệm, tên: Nguyễn Văn An\nNgày sinh: 01/02/2020\nSố định danh cá nhân: 087123456789\n"
+)
+FORM_LINES = (
+    "TỜ KHAI ĐĂNG KÝ KHAI SINH\nKính gửi: UBND xã Mỹ Hiệp\nHọ, chữ đệm, tên người yêu cầu: Nguyễn Văn An\n"
+    "Số định danh cá nhân: 087123456789\n"
+)
+
+
+def test_classified_extracted_and_coded_once(tmp_path: Path) -> None:
+    from storage.catalog.registry import import_registry
+
+    registry = tmp_path / "r.csv"
+    registry.write_text(
+        "dossier_code,unit,procedure_code,procedure,received_at\n"
+        "H21.65-250701-0001,X.MH,1.001193,Đăng ký khai sinh,01/07/2025\n",
+        encoding="utf-8",
+    )
+    with open_catalog(f"sqlite:///{tmp_path / 'c.db'}") as catalog:
+        import_registry(catalog, registry)
+        result = digitize(catalog, "kq.pdf", "H21.65-250701-0001")
+        described = describe_recognized(catalog, result.id, [page(EXTRACT_LINES)])
+        assert described is not None
+        assert (described.role, described.doc_type, described.role_source) == ("result", "trich_luc", "auto")
+        assert described.digitization_code == "H21.65-250701-0001-KQ1"  # NĐ 45/2020 Điều 14 k3
+        fields = {f.name: f.value for f in described.fields}
+        assert fields["owner_id"] == "087123456789" and fields["number_symbol"] == "12/TLKS"
+        unsure = [i for i in catalog.review_items(kind="classification") if i.document_id == result.id]
+        assert len(unsure) == 1  # the classifier was not sure (confidence below 0.6): a person confirms
+        form = digitize(catalog, "tk.pdf", "H21.65-250701-0001")
+        coded = describe_recognized(catalog, form.id, [page(FORM_LINES)])
+        assert coded is not None and coded.role == "component"
+        assert coded.digitization_code == "087123456789.1.001193.to_khai.01"
+        # Re-running, and re-linking to another dossier, changes no code and opens no second review item.
+        describe_recognized(catalog, result.id, [page(EXTRACT_LINES)])
+        catalog.link_document(result.id, "H21.65-250702-0009", "manual")
+        again = describe_recognized(catalog, result.id, [page(EXTRACT_LINES)])
+        assert again is not None and again.digitization_code == "H21.65-250701-0001-KQ1"
+        assert (
+            len([i for i in catalog.review_items(kind="classification") if i.document_id == result.id]) == 1
+        )
