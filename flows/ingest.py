@@ -14,6 +14,7 @@ import multiprocessing
 import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -39,6 +40,7 @@ from ocr.pipeline import OcrOptions, init_worker
 from ocr.verdict import review_reasons as page_review_reasons
 from sohoa.domain.states import PROCESSED_STATES
 from storage.catalog.records import BatchCounts, Document, PageInput, SourceFile
+from storage.catalog.documents import LinkRefused
 from storage.catalog.registry import import_registry
 from storage.errors import StorageUnavailableError
 from storage.objects import derived_key, file_sha256, original_key, safe_suffix
@@ -104,6 +106,7 @@ class IngestSummary:
     index: SyncResult
     registry: dict[str, int] | None = None
     skipped: list[dict[str, str]] = field(default_factory=list)  # {"path", "reason"[, "detail"]} per entry
+    registry_rows: list[dict[str, object]] = field(default_factory=list)  # {"row", "reason"} per refused row
 
     def count(self, *statuses: str) -> int:
         return sum(1 for f in self.files if f.status in statuses)
@@ -131,6 +134,8 @@ class IngestSummary:
             "pages_pending_index": self.index.pending,
             "seconds": round(self.seconds, 1),
             "skipped": self.skipped,
+            "registry": self.registry,
+            "registry_rows": self.registry_rows,
             "failures": [{"path": f.path, "status": f.status, "reason": f.reason} for f in self.files if f.reason],
         }
 
@@ -144,6 +149,9 @@ class FileContext:
     unit: str | None
     retry: RetryPolicy
     settle_seconds: float
+    # The uploader's units (a web user's): links into dossiers of other units, or of none, go to review.
+    # None: every unit (admins, the command line).
+    units: tuple[str, ...] | None = None
     max_pages: int = 2000  # a file with more pages is quarantined (Settings.max_pages_per_file)
 
 
@@ -311,8 +319,17 @@ def _complete_document(
     pdf_key = store_file(ctx, derived_key(source.sha256, pdf_path.name), pdf_path)
     verified.append(pdf_key)
     recorded = catalog.record_pages(document.id, page_inputs)
+    refused = None
     if part.dossier_code:
-        catalog.link_document(document.id, part.dossier_code, part.method or "manual", ordinal=part.ordinal, unit=ctx.unit)
+        try:
+            catalog.link_document(document.id, part.dossier_code, part.method or "manual", ordinal=part.ordinal,
+                                  unit=ctx.unit, units=ctx.units)
+        except LinkRefused as exc:
+            refused = exc.reason
+            catalog.open_review_item(
+                "unlinked", f"{part.dossier_code} ({part.method}): {refused}", document_id=document.id,
+                source_file_id=source.id, path=source.original_name,
+            )
     else:
         catalog.open_review_item(
             "unlinked",
@@ -328,7 +345,7 @@ def _complete_document(
     catalog.mark_document_recognized(document.id, pdf_key=pdf_key, verified_keys=verified,
                                      unreadable_pages=span - len(pages))
     describe_recognized(catalog, document.id, [artifact.result for artifact in pages])  # role, data, code, reuse
-    return part.dossier_code
+    return None if refused else part.dossier_code
 
 
 def run_ingest(
@@ -340,6 +357,10 @@ def run_ingest(
     unit: str | None = None,
     jobs: int = 0,
     settle_seconds: float = 2.0,
+    # The uploader (web): registry rows and links outside `units` are refused and reported; None is every
+    # unit (the command line, admins).
+    actor: str = "registry",
+    units: Collection[str] | None = None,
     max_pages_per_file: int = 2000,
 ) -> IngestSummary:
     """Ingest scanner output (files or folders) on open backends; they stay open for the caller to close.
@@ -349,9 +370,11 @@ def run_ingest(
     started = time.perf_counter()
     options = options or OcrOptions()
     registry = None
+    registry_rows: list[dict[str, object]] = []
     if manifest:
-        imported = import_registry(backends.catalog, manifest)
+        imported = import_registry(backends.catalog, manifest, actor=actor, units=units)
         registry = {"inserted": imported.inserted, "updated": imported.updated, "errors": len(imported.errors)}
+        registry_rows = [{"row": e.row, "reason": e.reason} for e in imported.errors]
         for line in imported.error_lines():
             _logger().warning(line)
     found = discover(paths)
@@ -365,11 +388,13 @@ def run_ingest(
     ) as pool:
         ctx = FileContext(backends, pool, options, batch.id, unit, backends.retry, settle_seconds)
         ctx.max_pages = max_pages_per_file
+        ctx.units = tuple(units) if units is not None else None
         reports = _ingest_files(files, ctx, workers)
     sync = index_pending(backends.catalog, backends.index)
     summary = IngestSummary(
         batch.id, reports, time.perf_counter() - started, sync, registry, [s.to_json() for s in found.skipped]
     )
+    summary.registry_rows = registry_rows
     backends.catalog.finish_batch(
         batch.id,
         BatchCounts(

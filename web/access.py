@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 
 from storage.catalog import Catalog, Document, Dossier
 from storage.catalog.accounts import Account
@@ -61,10 +61,42 @@ def user_for(catalog: Catalog, account: Account, csrf_token: str) -> User:
 
 
 class NotVisible(HTTPException):
-    """Another unit's dossier looks exactly like a missing one: 404, so codes cannot be probed."""
+    """Another unit's dossier looks exactly like a missing one: 404, so codes cannot be probed.
 
-    def __init__(self) -> None:
+    `reason` ('missing' or 'other_unit') goes only into the audit trail, never into the answer.
+    """
+
+    def __init__(self, reason: str = "missing") -> None:
         super().__init__(status_code=404, detail="not found")
+        self.reason = reason
+
+
+def audit_denied(request: Request, user: User | None, exc: HTTPException) -> None:
+    """One audit event for a refused request (403, or a 404 for an id the user may not see) of a logged-in
+    user, so probing another unit's dossier codes or ids shows in the trail. Anonymous requests never got
+    this far (they are sent to the login page)."""
+    if user is None:
+        return
+    reason = exc.reason if isinstance(exc, NotVisible) else str(exc.detail)
+    request.app.state.services.catalog.record_event(
+        user.name,
+        "access.denied",
+        "request",
+        request.url.path[:256],
+        {"method": request.method, "status": exc.status_code, "reason": reason},
+    )
+
+
+def uploader_units(catalog: Catalog, username: str) -> list[str] | None:
+    """The units an upload of `username` may write into, as the account is now (None: every unit, admins).
+
+    Read when the batch runs, not when it was queued: a user disabled or moved meanwhile gets what they have
+    now; an account that no longer exists gets no unit at all.
+    """
+    account = catalog.get_user(username)
+    if account is None or account.disabled:
+        return []
+    return user_for(catalog, account, csrf_token="").allowed_units
 
 
 def require(user: User, permission: str) -> None:
@@ -74,8 +106,10 @@ def require(user: User, permission: str) -> None:
 
 def visible_dossier(catalog: Catalog, user: User, dossier_code: str) -> Dossier:
     dossier = catalog.get_dossier(dossier_code)
-    if dossier is None or not user.sees_unit(dossier.unit):
+    if dossier is None:
         raise NotVisible()
+    if not user.sees_unit(dossier.unit):
+        raise NotVisible("other_unit")
     return dossier
 
 
@@ -103,7 +137,7 @@ def visible_document(catalog: Catalog, user: User, document_id: int) -> Document
         return document
     # Unlinked documents are shown only to those who can fix them (review), in the batch's unit.
     if document.dossier_code is None and not user.can("review"):
-        raise NotVisible()
+        raise NotVisible("other_unit")
     if not user.sees_unit(document_unit(catalog, document)):
-        raise NotVisible()
+        raise NotVisible("other_unit")
     return document

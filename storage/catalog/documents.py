@@ -27,6 +27,25 @@ from storage.catalog.schema import LINK_METHODS, DocumentRow, DossierRow, PageRo
 LINK_ATTEMPTS = 5
 
 
+class LinkRefused(CatalogError):
+    """A user limited to some units may not link into this dossier; `reason` says why (Vietnamese first)."""
+
+    def __init__(self, document_id: int, dossier_code: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"document {document_id} -> {dossier_code}: {reason}")
+
+
+def link_refusal(existing_unit: str | None, exists: bool, new_unit: str | None, units: Collection[str]) -> str | None:
+    """Why a user of `units` may not link into a dossier (None: allowed). A new dossier gets `new_unit`."""
+    if exists and existing_unit is None:
+        return "hồ sơ chưa thuộc đơn vị nào / the dossier has no unit: an admin must link it"
+    if exists and existing_unit not in units:
+        return "mã hồ sơ thuộc đơn vị khác / the dossier code belongs to another unit"
+    if not exists and (new_unit is None or new_unit not in units):
+        return "không có đơn vị để tạo hồ sơ mới / no unit of yours to create the dossier in"
+    return None
+
+
 def _document(session: Session, document_id: int) -> DocumentRow:
     row = session.get(DocumentRow, document_id)
     if row is None:
@@ -117,12 +136,15 @@ class DocumentsMixin(CatalogCore):
         ordinal: int | None = None,
         unit: str | None = None,
         actor: str = "ingest",
+        units: Collection[str] | None = None,
     ) -> Document:
         """Link a document to a dossier, creating the dossier (in_registry=False) when the registry lacks it.
 
-        `ordinal` is the document's place in the dossier (1 when not known). If another document already
-        holds that place, this one is a rescan and gets the next version; the older versions stay.
-        Linking again to the same dossier and ordinal changes nothing.
+        `ordinal` is the document's place in the dossier (1 when not known; a manual link without one takes
+        the next free place). If another document already holds that place, this one is a rescan and gets the
+        next version; the older versions stay. Linking again to the same dossier and ordinal changes nothing.
+        `units` limits the link to dossiers of those units (a web user's; None: any): a dossier of another
+        unit or of none raises LinkRefused, checked in the same transaction as the link.
         """
         if method not in LINK_METHODS:
             raise ValueError(f"link method must be one of {LINK_METHODS}, not {method!r}")
@@ -132,7 +154,7 @@ class DocumentsMixin(CatalogCore):
         for attempt in range(LINK_ATTEMPTS):
             try:
                 with self.transaction() as session:
-                    return self._link(session, document_id, code, method, ordinal, unit, actor)
+                    return self._link(session, document_id, code, method, ordinal, unit, actor, units)
             except IntegrityError:
                 # A concurrent link took the same version number: recompute and try again.
                 if attempt == LINK_ATTEMPTS - 1:
@@ -148,8 +170,15 @@ class DocumentsMixin(CatalogCore):
         ordinal: int | None,
         unit: str | None,
         actor: str,
+        units: Collection[str] | None = None,
     ) -> Document:
         row = _document(session, document_id)
+        if units is not None:
+            found = session.scalars(select(DossierRow).where(DossierRow.dossier_code == code)).one_or_none()
+            existing_unit = unit_code(session, found.unit_id) if found else None
+            reason = link_refusal(existing_unit, found is not None, unit, units)
+            if reason:
+                raise LinkRefused(document_id, code, reason)
         unit_ref = unit_id(session, unit) if unit else None
         dossier, _created = get_or_insert(
             session, DossierRow, {"dossier_code": code}, in_registry=False, unit_id=unit_ref
@@ -158,7 +187,16 @@ class DocumentsMixin(CatalogCore):
             dossier.unit_id = unit_ref
         session.flush()
         same_dossier = row.dossier_id == dossier.id
-        wanted = ordinal if ordinal is not None else (row.ordinal if same_dossier and row.ordinal else 1)
+        if ordinal is not None:
+            wanted = ordinal
+        elif same_dossier and row.ordinal:
+            wanted = row.ordinal
+        elif method == "manual":
+            # A document placed by hand is a new document of the dossier, not a rescan of its first one.
+            highest = session.scalar(select(func.max(DocumentRow.ordinal)).where(DocumentRow.dossier_id == dossier.id))
+            wanted = (highest or 0) + 1
+        else:
+            wanted = 1
         if same_dossier and row.ordinal == wanted:
             row.link_method = method
             return _to_record(session, row)
