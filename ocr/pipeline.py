@@ -85,8 +85,10 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         second = Reading(read(binaries[other], 0, True), 0, other, region=region)
         tried.append(second)
         base = in_band(kept)
-        if second.text.mean_confidence > base.text.mean_confidence or not holds_text(base.text) and better(
-                second, base):
+        # A band try is read in full only when it found text: an upside-down page reads as confident nonsense
+        # with either binarization, and its turn is what the tries below are for.
+        if (second.text.mean_confidence > base.text.mean_confidence or not holds_text(base.text) and better(
+                second, base)) and (band is None or holds_text(second.text)):
             if band is not None:
                 second = Reading(read(binaries[other], 0, False), 0, other)
                 tried.append(second)

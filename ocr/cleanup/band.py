@@ -64,30 +64,3 @@ def words_in(text: PageText, band: Band) -> PageText:
     mean = sum(w.confidence * len(w.text) for w in words) / total if total else 0.0
     return PageText(words=words, text=" ".join(w.text for w in words), mean_confidence=mean)
 
-
-@dataclass(frozen=True)
-class Mosaic:
-    """Several images stacked on one white page, so one recognition reads them all; `rows[i]` is piece i's
-    top and bottom row."""
-
-    image: np.ndarray
-    rows: tuple[tuple[int, int], ...]
-
-    def words_of(self, text: PageText, piece: int) -> PageText:
-        top, bottom = self.rows[piece]
-        width = self.image.shape[1]
-        return words_in(text, Band(top, bottom, 0, width))
-
-
-def stack(pieces: list[np.ndarray], gap: int) -> Mosaic:
-    """The binary pieces one under another, left-aligned, `gap` white rows apart (and around them)."""
-    width = max(p.shape[1] for p in pieces) + 2 * gap
-    height = sum(p.shape[0] for p in pieces) + gap * (len(pieces) + 1)
-    image = np.full((height, width), 255, np.uint8)
-    rows = []
-    y = gap
-    for piece in pieces:
-        image[y:y + piece.shape[0], gap:gap + piece.shape[1]] = piece
-        rows.append((y, y + piece.shape[0]))
-        y += piece.shape[0] + gap
-    return Mosaic(image, tuple(rows))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocr.cleanup.band import BAND_SHARE, Band, stack, text_band, words_in
+from ocr.cleanup.band import BAND_SHARE, Band, text_band, words_in
 from ocr.model import PageText, Word
 
 
@@ -50,11 +50,3 @@ def test_words_in_keeps_only_the_band_and_weighs_confidence_by_length():
     assert [w.text for w in part.words] == ["Quyết", "định"]
     assert part.mean_confidence == (90 * 5 + 60 * 4) / 9
 
-
-def test_stacked_pieces_keep_their_pixels_apart():
-    a, b = np.zeros((50, 80), np.uint8), np.zeros((30, 120), np.uint8)
-    mosaic = stack([a, b], gap=10)
-    assert mosaic.image.shape == (50 + 30 + 3 * 10, 120 + 2 * 10)
-    (a_top, a_bottom), (b_top, b_bottom) = mosaic.rows
-    assert (mosaic.image[a_top:a_bottom, 10:90] == 0).all() and (mosaic.image[b_top:b_bottom, 10:130] == 0).all()
-    assert (mosaic.image[a_bottom:b_top] == 255).all()
