@@ -174,15 +174,13 @@ def search(
     """Search the archive, with or without diacritics; results grouped by dossier, best first."""
     import json
 
-    from indexing import SearchQuery, result_rows
-    from sohoa.compose import open_search_index
-
     from flows.index_health import IndexGuard
-    from storage.catalog import open_catalog
+    from indexing import SearchQuery, result_rows
+    from sohoa.compose import open_search_index, open_settings_catalog
 
     settings = load_settings()
     index = open_search_index(settings.search_url, settings.home)
-    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    catalog = open_settings_catalog(settings)
     try:
         result = index.search(
             SearchQuery(text=query, unit=unit, field=field, year=year, status=status, limit=limit)
@@ -231,13 +229,13 @@ def report(
         indicators_command(by, unit or None, period, units_as, as_json, out)
         return
 
-    from storage.catalog import open_catalog
+    from sohoa.compose import open_settings_catalog
     from storage.catalog.report import digitization_report
 
     if by not in (None, "unit", "field", "month"):
         _fail(f"--by {by}: phải là unit, field hoặc month / must be unit, field or month", ExitCode.bad_arguments)
     settings = load_settings()
-    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    catalog = open_settings_catalog(settings)
     try:
         result = digitization_report(catalog, by=by, units=unit or None)  # type: ignore[arg-type]
     finally:
@@ -259,10 +257,10 @@ def reindex(
     from flows.index_health import check_index
     from flows.index_sync import index_pending, rebuild_index
     from sohoa.compose import open_search_index
-    from storage.catalog import open_catalog
+    from sohoa.compose import open_settings_catalog
 
     settings = load_settings()
-    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    catalog = open_settings_catalog(settings)
     index = open_search_index(settings.search_url, settings.home)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
@@ -320,10 +318,10 @@ def target_set(
     period: Annotated[str | None, typer.Option("--period", help="YYYY or YYYY-MM")] = None,
 ) -> None:
     """Set a target; without --unit/--field/--period it is the default for everything."""
-    from storage.catalog import open_catalog
+    from sohoa.compose import open_settings_catalog
 
     settings = load_settings()
-    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    catalog = open_settings_catalog(settings)
     try:
         target = catalog.set_target(_parse_rate(rate), unit=unit, field=field, period=period, actor="cli")
     except ValueError as exc:
@@ -340,13 +338,13 @@ def target_import(
     """Set many targets from a CSV file: unit,field,period,rate (empty cell = any); e.g. from a province plan."""
     import csv
 
-    from storage.catalog import open_catalog
+    from sohoa.compose import open_settings_catalog
     from storage.catalog.registry import fold_header
 
     names = {"unit": "unit", "don vi": "unit", "field": "field", "linh vuc": "field", "period": "period",
              "ky": "period", "nam": "period", "rate": "rate", "target": "rate", "chi tieu": "rate", "ty le": "rate"}
     settings = load_settings()
-    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    catalog = open_settings_catalog(settings)
     errors = 0
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -370,10 +368,10 @@ def target_import(
 @target_app.command("list")
 def target_list() -> None:
     """Targets in force (unit / field / period; * = any), and the default."""
-    from storage.catalog import open_catalog
+    from sohoa.compose import open_settings_catalog
 
     settings = load_settings()
-    catalog = open_catalog(settings.database_url, default_target=settings.default_target)
+    catalog = open_settings_catalog(settings)
     try:
         print(f"default: {catalog.target_for() * 100:.1f}%")
         for (unit, field, period), rate in sorted(catalog.targets().items()):
