@@ -61,3 +61,13 @@ def test_clean_page_reads_the_measured_scale_and_bounds_the_working_size():
     assert 0.8 <= cleaned.binary.shape[0] / page.shape[0] <= 1.25
     trusted = clean_page(PageImage(page, 72, 0), CleanupOptions(osd="never", measure_scale=False))
     assert trusted.binary.shape[0] > 3 * page.shape[0] or trusted.binary.size > 30_000_000
+
+
+def test_upsampling_stops_at_the_asked_x_height():
+    page = PageImage(render_page(dpi=100), 100, 0)
+    measured = clean_page(page, CleanupOptions(osd="never")).details["scale"]["x_height_px"]
+    capped = clean_page(page, CleanupOptions(osd="never", working_x_height_px=16.0))
+    assert capped.dpi == pytest.approx(100 * 16.0 / measured, abs=1)
+    assert capped.dpi < 300
+    # Never below the page's own resolution: a page with big letters is not shrunk.
+    assert clean_page(page, CleanupOptions(osd="never", working_x_height_px=4.0)).dpi == 100
