@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -166,8 +167,7 @@ def verify(
             try:
                 if backends.catalog.get_dossier(dossier or "") is None:
                     _fail(f"--dossier {dossier}: không có hồ sơ / no such dossier", ExitCode.some_files_failed)
-                signing = type(signing)(tuple(roots_paths), tuple(crl_paths), signing.timestamp_url,
-                                        signing.keys_file, signing.keys)
+                signing = replace(signing, trust_roots=tuple(roots_paths), crls=tuple(crl_paths))
                 results = verify_dossier(backends.catalog, backends.store, dossier or "", signing)
             finally:
                 backends.close()

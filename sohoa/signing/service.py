@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import x509
+from pyhanko.sign.signers import Signer
 
 from sohoa.signing.appearance import ROLES
 from sohoa.signing.errors import AlreadySignedError, NotAllowedError, SigningError
@@ -126,7 +128,17 @@ def sign_documents(
     return summary
 
 
-def _sign_one(catalog, store, document_id, signer, cert: x509.Certificate, role, actor, settings, names) -> Signature:  # noqa: ANN001, PLR0913
+def _sign_one(  # noqa: PLR0913
+    catalog: Catalog,
+    store: ObjectStore,
+    document_id: int,
+    signer: Signer,
+    cert: x509.Certificate,
+    role: str,
+    actor: Actor,
+    settings: SigningSettings,
+    names: dict[str, str],
+) -> Signature:
     try:
         document = catalog.get_document(document_id)
     except Exception:
@@ -175,9 +187,7 @@ def _sign_one(catalog, store, document_id, signer, cert: x509.Certificate, role,
     )
 
 
-def _now():  # noqa: ANN202
-    from datetime import UTC, datetime
-
+def _now() -> datetime:
     return datetime.now(UTC)
 
 
