@@ -187,9 +187,11 @@ class LocalObjectStore:
             if key.startswith(prefix):
                 yield key
 
-    def presigned_url(self, key: str, expires: timedelta) -> str | None:
+    def presigned_url(
+        self, key: str, expires: timedelta, *, content_disposition: str | None = None, content_type: str | None = None
+    ) -> str | None:
         validate_key(key)
-        return None
+        return None  # local files are streamed through the app, with their headers set there
 
     def ping(self) -> None:
         try:

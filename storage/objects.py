@@ -60,7 +60,8 @@ class ObjectStore(Protocol):
         exactly once, in no promised order: SeaweedFS lists folder by folder ('a/1' before 'a-b'), and
         sorting would mean holding millions of keys in memory. Sort the result yourself if you need to.
       - `presigned_url(key, expires)` returns an HTTP(S) URL that downloads the object without
-        credentials until `expires` passes, or None when the backend has no URLs (local files).
+        credentials until `expires` passes, or None when the backend has no URLs (local files). With
+        `content_disposition` / `content_type` the download carries those headers (the archival file name).
 
     Failures
       - An unreachable or failing server raises `StorageUnavailableError` within seconds (retry later);
@@ -87,7 +88,9 @@ class ObjectStore(Protocol):
 
     def list(self, prefix: str = "") -> Iterator[str]: ...
 
-    def presigned_url(self, key: str, expires: timedelta) -> str | None: ...
+    def presigned_url(
+        self, key: str, expires: timedelta, *, content_disposition: str | None = None, content_type: str | None = None
+    ) -> str | None: ...
 
     def ping(self) -> None: ...
 

@@ -246,10 +246,21 @@ class S3ObjectStore:
                 if not item.is_dir:
                     yield item.object_name
 
-    def presigned_url(self, key: str, expires: timedelta) -> str | None:
+    def presigned_url(
+        self, key: str, expires: timedelta, *, content_disposition: str | None = None, content_type: str | None = None
+    ) -> str | None:
         validate_key(key)
+        # S3's response-* overrides are part of the signed URL: the download gets the archival file name and
+        # is never cached, and the user cannot change either without breaking the signature.
+        headers = {"response-cache-control": "private, no-store"}
+        if content_disposition:
+            headers["response-content-disposition"] = content_disposition
+        if content_type:
+            headers["response-content-type"] = content_type
         with self._translate(key):
-            return self._client.presigned_get_object(self.bucket, key, expires=expires)
+            return self._client.presigned_get_object(
+                self.bucket, key, expires=expires, response_headers=headers
+            )
 
     def ping(self) -> None:
         with self._translate(""):

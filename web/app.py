@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sohoa.compose import ingest_runner, open_backends
 from sohoa.config import Settings, apply_prefect_defaults, load_settings
+from web.access import NotVisible, audit_denied
 from web.auth import AuthConfig, LoginRequired
 from web.deps import optional_user
 from web.templating import render
@@ -64,7 +65,7 @@ def create_app(
         description="Kho hồ sơ số hóa / digitized dossier archive — JSON API. Log in at /login (or POST "
         "/api/session); state-changing calls need the X-CSRF-Token header from /api/me.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # web.api_docs serves it from local assets, so it works under our CSP
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -113,6 +114,9 @@ def create_app(
         api,
     ):
         app.include_router(module.router)
+    from web import api_docs
+
+    api_docs.install(app, app.title, app.openapi_url or "/openapi.json")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
 
@@ -145,6 +149,8 @@ def _add_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 403 or isinstance(exc, NotVisible):
+            audit_denied(request, optional_user(request), exc)  # one event per request, never per retry
         if not _wants_html(request) or exc.status_code not in (403, 404):
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None)

@@ -17,6 +17,7 @@ from PIL import Image
 from storage.errors import ObjectNotFoundError
 from storage.objects import CHUNK_SIZE, ObjectStore
 
+# Short: a presigned link works without the session, so it must not outlive a viewing by long.
 PRESIGNED_FOR = timedelta(minutes=5)
 THUMB_WIDTH = 240
 
@@ -40,7 +41,9 @@ def object_response(
     stat = store.stat(key)
     if stat is None:
         raise HTTPException(status_code=404, detail="file not found")
-    url = store.presigned_url(key, PRESIGNED_FOR)
+    url = store.presigned_url(
+        key, PRESIGNED_FOR, content_disposition=content_disposition(file_name, inline), content_type=media_type
+    )
     if url:
         return RedirectResponse(url, status_code=307)
     headers = {

@@ -9,7 +9,7 @@ from storage.catalog import Document, Page
 from web.access import NotVisible, User, document_unit, require, visible_document, visible_dossier
 from web.deps import PageUser, ServicesDep
 from web.dossier_service import document_view, dossier_view, load_words, page_words, pdf_file_name
-from web.files import object_response, thumbnail_response
+from web.files import PRESIGNED_FOR, object_response, thumbnail_response
 from web.services import Services
 from web.templating import render
 
@@ -18,6 +18,13 @@ router = APIRouter(include_in_schema=False)
 
 def audit_subject(document: Document) -> tuple[str, str]:
     return ("dossier", document.dossier_code) if document.dossier_code else ("document", str(document.id))
+
+
+def delivery(response: Response) -> dict[str, object]:
+    """How a file left us, for the audit trail: streamed, or as a presigned S3 link (valid without a session)."""
+    if response.status_code == 307:
+        return {"delivery": "presigned", "expires_in_s": int(PRESIGNED_FOR.total_seconds())}
+    return {"delivery": "stream"}
 
 
 def visible_page(services: Services, user: User, document_id: int, page_number: int) -> tuple[Document, Page]:
@@ -67,20 +74,29 @@ def page_viewer(
 @router.get("/documents/{document_id}/pages/{page_number}/image")
 def page_image(services: ServicesDep, user: PageUser, document_id: int, page_number: int) -> Response:
     require(user, "view")
-    _document, page = visible_page(services, user, document_id, page_number)
+    document, page = visible_page(services, user, document_id, page_number)
     if not page.image_key:
         raise NotVisible()
-    return object_response(
+    response = object_response(
         services.store, page.image_key, f"page-{page_number}.jpg", "image/jpeg", inline=True
     )
+    services.catalog.record_event(
+        user.name, "page.image", *audit_subject(document),
+        {"document_id": document.id, "page": page_number, "size": "full", **delivery(response)},
+    )
+    return response
 
 
 @router.get("/documents/{document_id}/pages/{page_number}/thumb")
 def page_thumbnail(services: ServicesDep, user: PageUser, document_id: int, page_number: int) -> Response:
     require(user, "view")
-    _document, page = visible_page(services, user, document_id, page_number)
+    document, page = visible_page(services, user, document_id, page_number)
     if not page.image_key:
         raise NotVisible()
+    services.catalog.record_event(
+        user.name, "page.image", *audit_subject(document),
+        {"document_id": document.id, "page": page_number, "size": "thumb"},
+    )
     return thumbnail_response(services.store, page.image_key, services.home / "cache" / "thumbs")
 
 
@@ -112,15 +128,16 @@ def download(services: Services, user: User, document_id: int, which: str) -> Re
         key, name, media = document.pdf_key, pdf_file_name(document, view.original_name), "application/pdf"
     if not key:
         raise NotVisible()
+    response = object_response(services.store, key, name, media)
     kind, subject = audit_subject(document)
     services.catalog.record_event(
         user.name,
         "document.download",
         kind,
         subject,
-        {"document_id": document.id, "file": which, "name": name},
+        {"document_id": document.id, "file": which, "name": name, **delivery(response)},
     )
-    return object_response(services.store, key, name, media)
+    return response
 
 
 @router.get("/documents/{document_id}/original")
