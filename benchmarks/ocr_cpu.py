@@ -34,7 +34,7 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(files: list[Path]) -> None:
+def measure(files: list[Path], verbose: bool = False) -> None:
     cv2.setNumThreads(1)
     sohoa_cpu = tess_cpu = 0.0
     readings: Counter[tuple[int, int]] = Counter()  # (whole-page readings, band readings) per page
@@ -54,9 +54,15 @@ def measure(files: list[Path]) -> None:
             whole = sum(1 for r in tries if r.get("region", "page") == "page")
             readings[(whole, len(tries) - whole)] += 1
             pages += 1
+            if verbose:
+                print(f"  {path.name}[{index}]: sohoa {cost:.2f} s, {whole} page + {len(tries) - whole} band "
+                      f"readings", flush=True)
         before = children_cpu()
         subprocess.run(["tesseract", str(path), "-", "-l", "vie"], capture_output=True, check=False)
         tess_cpu += children_cpu() - before
+        if verbose:
+            print(f"  {path.name}: tesseract {children_cpu() - before:.2f} s (running ratio "
+                  f"{sohoa_cpu / tess_cpu:.2f}x over {pages} pages)", flush=True)
     if not pages:
         print("no pages")
         return
@@ -73,14 +79,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--synth", type=int, default=0, help="also generate this many synthetic pages")
+    parser.add_argument("--verbose", action="store_true", help="one line per page as it is read")
     args = parser.parse_args()
-    print(f"command: {' '.join(sys.argv)}")
+    print(f"command: {' '.join(sys.argv)}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         files = list(args.files)
         for n in range(args.synth):
             page = generate_page(KINDS[n % len(KINDS)], seed=500 + n, level=n % 4)
             files.append(save_page(page, Path(tmp) / f"synth-{n:03d}.png"))
-        measure(files)
+        measure(files, args.verbose)
 
 
 if __name__ == "__main__":
