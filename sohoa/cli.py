@@ -383,7 +383,10 @@ def target_list() -> None:
 @app.callback()
 def _edge() -> None:
     """Settings are read once here, at the edge: the messages' language and Prefect's defaults."""
-    set_language(load_settings().language)
+    try:
+        set_language(load_settings().language)
+    except SohoaError as exc:
+        _fail(str(exc), exc.exit_code)
     apply_prefect_defaults()
 
 

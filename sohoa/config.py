@@ -12,6 +12,15 @@ import tomllib
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from ocr.errors import ExitCode, SohoaError
+
+
+class SettingsError(SohoaError):
+    """A setting that cannot be understood; the message names the variable (or sohoa.toml key) and the value."""
+
+    exit_code = ExitCode.bad_arguments
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,14 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
     def pick(key: str, default: str) -> str:
         return env.get(f"SOHOA_{key.upper()}") or str(file_values.get(key, default))
 
+    def number(key: str, default: str, kind: type[int] | type[float]) -> Any:
+        text = pick(key, default)
+        try:
+            return kind(text)
+        except ValueError:
+            what = "số nguyên / a whole number" if kind is int else "số / a number"
+            raise SettingsError(f"SOHOA_{key.upper()}={text!r}: phải là {what}") from None
+
     home = Path(pick("home", str(Path.cwd() / ".sohoa"))).expanduser().resolve()
     return Settings(
         home=home,
@@ -61,14 +78,14 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
         storage_url=pick("storage_url", f"file://{home / 'objects'}"),
         search_url=pick("search_url", "embedded"),
         language=pick("lang", "vi"),
-        default_target=float(pick("default_target", "0.869")),
-        tesseract_timeout=float(pick("tesseract_timeout", "180")),
-        render_timeout=float(pick("render_timeout", "120")),
-        storage_retries=int(pick("storage_retries", "5")),
-        storage_backoff=float(pick("storage_backoff", "1.0")),
-        max_upload_bytes=int(pick("max_upload_bytes", str(2 * 1024**3))),
-        max_form_bytes=int(pick("max_form_bytes", str(64 * 1024))),
-        max_pages_per_file=int(pick("max_pages_per_file", "2000")),
+        default_target=number("default_target", "0.869", float),
+        tesseract_timeout=number("tesseract_timeout", "180", float),
+        render_timeout=number("render_timeout", "120", float),
+        storage_retries=number("storage_retries", "5", int),
+        storage_backoff=number("storage_backoff", "1.0", float),
+        max_upload_bytes=number("max_upload_bytes", str(2 * 1024**3), int),
+        max_form_bytes=number("max_form_bytes", str(64 * 1024), int),
+        max_pages_per_file=number("max_pages_per_file", "2000", int),
     )
 
 
