@@ -96,6 +96,9 @@ PREFECT_DEFAULTS = {
     "DO_NOT_TRACK": "1",
     # The web upload runs ingest tasks outside any flow run; their logs have no run to go to.
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+    # The temporary API server a local flow run starts gets 20 s by default: too short on a busy 2-core machine,
+    # where `sohoa ingest` then failed with "Timed out while attempting to connect to ephemeral Prefect API server".
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
