@@ -9,6 +9,7 @@ from pathlib import Path
 from flows.index_sync import page_document
 from sohoa.domain.codes import normalize_dossier_code
 from storage.catalog import NotFoundError, ReviewItem
+from storage.catalog.documents import LinkRefused
 from web.access import NotVisible, User, document_unit, visible_dossier
 from web.services import Services
 from web.uploads import UploadBatch, UploadQueue
@@ -88,7 +89,13 @@ def assign_dossier(services: Services, user: User, entry: ReviewEntry, raw_code:
     catalog = services.catalog
     if catalog.get_dossier(code) is not None:
         visible_dossier(catalog, user, code)  # another unit's dossier is a 404, as everywhere
-    catalog.link_document(entry.document_id, code, "manual", unit=entry.unit, actor=user.name)
+    try:
+        # The scope is checked again inside the link's transaction: a dossier created or moved meanwhile.
+        catalog.link_document(
+            entry.document_id, code, "manual", unit=entry.unit, actor=user.name, units=user.allowed_units
+        )
+    except LinkRefused:
+        raise NotVisible("other_unit") from None
     services.index.index_pages(page_document(row) for row in catalog.iter_pages_for_index(dossier_code=code))
     catalog.resolve_review_item(entry.item.id, user.name, f"linked to {code}")
     catalog.record_event(

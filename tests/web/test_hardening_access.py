@@ -243,3 +243,19 @@ def test_api_docs_render_their_operations_in_a_browser(live_server: str, tmp_pat
             assert not problems, problems
         finally:
             browser.close()
+
+
+def test_a_manual_assignment_cannot_claim_a_dossier_without_a_unit(app, client_for) -> None:  # noqa: ANN001
+    catalog, store = app.state.services.catalog, app.state.services.store
+    batch = catalog.start_batch("web-test-no-unit", "tests", unit=None)
+    _source, old, _page = add_scan(catalog, store, batch.id, "Scan_khong_don_vi.pdf", "Giấy tờ cũ")
+    catalog.link_document(old.id, "H21.65-210101-0001", "filename", ordinal=1)  # command line, no unit
+    mine = catalog.start_batch(f"web-test-{UNIT_A}", "tests", unit=UNIT_A)
+    source, document, _page = add_scan(catalog, store, mine.id, "Scan_cua_A.pdf", "Giấy tờ mới của xã Lộc An")
+    catalog.open_review_item("unlinked", "no code", document_id=document.id, source_file_id=source.id, path="x.pdf")
+    staff = client_for("luu_tru_a")
+    item = next(i for i in staff.get("/api/review").json() if i["document_id"] == document.id)
+    refused = staff.post(f"/api/review/{item['id']}/assign", json={"dossier_code": "H21.65-210101-0001"})
+    assert refused.status_code == 404
+    assert catalog.get_dossier("H21.65-210101-0001").unit is None
+    assert [d.id for d in catalog.documents_of_dossier("H21.65-210101-0001")] == [old.id]
