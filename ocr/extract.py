@@ -237,6 +237,15 @@ def _title_like(folded: str) -> bool:
     return bool(re.match(r"\s*(quyet dinh|giay |trich luc|don |to khai|phieu )", folded))
 
 
+# OCR reads a speck between two names (seal or signature ink) as a dot, a backtick or a quote:
+# "Võ.Minh Hùng", "Lê`Thu Hương". Replaced by a space, so positions stay.
+_SPECK = re.compile(r"(?<=[^\W\d_])[.`'\u2019\u00b7_](?=[^\W\d_])")
+
+
+def _despeck(text: str) -> str:
+    return _SPECK.sub(" ", text)
+
+
 def _is_name(words: list[str]) -> bool:
     if not 2 <= len(words) <= 5:
         return False
@@ -260,7 +269,7 @@ def _signer(lines: list[TextLine]) -> tuple[ExtractedField | None, ExtractedFiel
             break
         if title_line.centre is not None and line.centre is not None and abs(line.centre - title_line.centre) > 0.2:
             continue
-        words = line.text.strip(" .,;:").split()
+        words = _despeck(line.text).strip(" .,;:").split()
         if _is_name(words):
             return title, _field(" ".join(words), line, 0, len(line.text), 0.95)
     return title, None
@@ -301,8 +310,7 @@ _TITLED_NAME = re.compile(r"(?<![^\W\d_])(?:ong|ba)\s+(?=[^\W\d_])")
 
 def _name_after(line: TextLine, start: int) -> tuple[str, int, int] | None:
     words, position = [], start
-    # OCR reads a speck between two names as a dot ("Võ.Minh Hùng").
-    text = re.sub(r"(?<=[^\W\d_])\.(?=[^\W\d_])", " ", line.text)
+    text = _despeck(line.text)
     for match in re.finditer(r"\S+", text[start:]):
         raw = match.group(0)
         word = raw.strip(",.;:()")

@@ -264,3 +264,10 @@ def test_generated_pages_read_by_the_engine_give_their_printed_fields(kind: str)
     for name in ("number_symbol", "issued_on", "owner_id"):
         if name in truth["fields"]:
             assert fields[name].value.replace("Đ", "D") == truth["fields"][name].replace("Đ", "D"), name
+
+
+def test_a_speck_of_seal_ink_between_names_is_a_space() -> None:
+    """Regression (benchmark, decision seed 101 L2): 'Lê`Thu Hương' under the signature was not a name."""
+    rows = [("R", 0.6, "KT. CHỦ TỊCH"), ("R", 0.615, "PHÓ CHỦ TỊCH"), ("R", 0.7, "Lê`Thu Hương")]
+    fields = extract_metadata([page_from_rows(rows)])
+    assert (fields["signer_title"].value, fields["signer"].value) == ("PHÓ CHỦ TỊCH", "Lê Thu Hương")
