@@ -9,15 +9,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
 
+from storage.catalog import Catalog
 from storage.catalog.indicators import GROUPS, IndicatorReport, dossier_facts, indicator_report, monthly_table
 from storage.catalog.roles import FieldValue
-from storage.catalog.schema import DOCUMENT_ROLES
+from storage.catalog.schema import DOCUMENT_ROLES, ProcedureRow, UnitRow
 from web.access import User, require, visible_document
 from web.auth import check_csrf
 from web.deps import ApiUser, PageUser, ServicesDep
 from web.files import content_disposition
 from web.indicator_exports import indicators_xlsx, monthly_csv
+from web.report_cache import ReportCache, catalogue_signature
 from web.services import Services
 from web.templating import TEMPLATES
 
@@ -34,16 +37,46 @@ def indicators_for(
     """The user's indicators: an officer's or manager's units (with the units merged into them), admins all."""
     if by is not None and by not in GROUPS:
         raise HTTPException(status_code=400, detail=f"by must be one of {', '.join(GROUPS)}")
+    units = user.allowed_units
+    key = (
+        "indicators",
+        str(services.catalog.engine.url),
+        by,
+        period,
+        units_as,
+        tuple(units or ()),
+        units is None,
+    )
     try:
-        return indicator_report(
+        return _cache.get(
             services.catalog,
-            by=by,  # type: ignore[arg-type]
-            period=period or None,
-            units=user.allowed_units,
-            grouping=units_as,
+            key,
+            lambda: indicator_report(
+                services.catalog,
+                by=by,  # type: ignore[arg-type]
+                period=period or None,
+                units=units,
+                grouping=units_as,
+            ),
+            _signature(services.catalog),
         )
     except ValueError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
+
+
+_cache = ReportCache()
+
+
+def _signature(catalog: Catalog) -> tuple[object, ...]:
+    """The dashboard's catalogue signature plus what only the indicators read: procedures and mergers."""
+    query = select(
+        select(func.count(ProcedureRow.id)).scalar_subquery(),
+        select(func.max(ProcedureRow.updated_at)).scalar_subquery(),
+        select(func.count(UnitRow.id)).scalar_subquery(),
+        select(func.sum(func.coalesce(UnitRow.successor_id, 0))).scalar_subquery(),
+    )
+    with catalog.transaction() as session:
+        return catalogue_signature(catalog) + tuple(session.execute(query).one())
 
 
 @router.get("/api/indicators", tags=["reports"])

@@ -157,3 +157,15 @@ def test_the_dossier_view_shows_and_corrects_the_role(corrected, client_for) -> 
     assert 'data-role="component"' in officer_page and 'class="role-form' not in officer_page
     # Back as it was, for the other tests of this module.
     staff.put(f"/api/documents/{document}/role", json={"role": "result", "doc_type": "tờ khai"})
+
+
+def test_a_new_procedure_catalogue_shows_at_once(corrected, client_for, web_home) -> None:  # noqa: ANN001
+    manager = client_for("lanh_dao")
+    assert manager.get("/api/indicators").json()["overall"]["e_result"]["denominator"] == 5  # now cached
+    with open_catalog(settings_for(web_home).database_url) as catalog:
+        catalog.set_procedure(Procedure("1.001193", "Đăng ký khai sinh", "Hộ tịch", False, []))
+        try:
+            assert manager.get("/api/indicators").json()["overall"]["e_result"]["denominator"] == 0
+        finally:
+            catalog.set_procedure(Procedure("1.001193", "Đăng ký khai sinh", "Hộ tịch", True, []))
+    assert manager.get("/api/indicators").json()["overall"]["e_result"]["denominator"] == 5
