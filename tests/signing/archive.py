@@ -31,12 +31,13 @@ class Archive:
     documents: dict[str, list[int]]  # unit -> document ids
 
 
-def settings_for(home: Path) -> Settings:
-    return load_settings(environ={"SOHOA_HOME": str(home)}, config_file=home / "none.toml")
+def settings_for(home: Path, **environ: str) -> Settings:
+    return load_settings(environ={"SOHOA_HOME": str(home), **environ}, config_file=home / "none.toml")
 
 
-def build_archive(home: Path, per_unit: int = 2, *, password_hash: str = "x") -> Archive:
-    settings = settings_for(home)
+def build_archive(home: Path, per_unit: int = 2, *, password_hash: str = "x", **environ: str) -> Archive:
+    """`environ` may name other backends, e.g. SOHOA_DATABASE_URL and SOHOA_STORAGE_URL."""
+    settings = settings_for(home, **environ)
     home.mkdir(parents=True, exist_ok=True)
     catalog = open_catalog(settings.database_url)
     store = open_object_store(settings.storage_url)
