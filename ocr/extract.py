@@ -133,7 +133,8 @@ def _field(value: str, line: TextLine, start: int, end: int, certainty: float) -
 
 # --- number and symbol ---------------------------------------------------------------------------------------
 
-_NUMBER_LABEL = re.compile(r"(?<![^\W\d_])s[o0]\s*[:;.]?\s*(?=\d)")
+# "Số:" opens its own line or column; "Luật số 01/2016/QH14" in the grounds is another document's number.
+_NUMBER_LABEL = re.compile(r"^\W{0,3}s[o0]\s*[:;.]?\s*(?=\d)")
 
 
 def _number_symbol(lines: list[TextLine]) -> ExtractedField | None:

@@ -154,6 +154,7 @@ def test_issue_date(rows: list[tuple[str, float, str]], expected: str | None) ->
         ("Số: 12 /UBND-VP", "12/UBND-VP"),
         ("Số: 7/QÐ-UBND", "7/QĐ-UBND"),  # Ð (U+00D0) read for Đ is printed as Đ
         ("Số nhà 12 Nguyễn Trãi", None),
+        ("Căn cứ Luật số 01/2016/QH14", None),  # real page cv_hospital_seal_96dpi: another document's number
     ],
 )
 def test_number_symbol(line: str, expected: str | None) -> None:
