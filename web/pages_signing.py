@@ -64,14 +64,17 @@ class SigningJobs:
             job = self._jobs.get(job_id)
             return job if job is not None and job.owner == owner else None
 
-    def start(self, services: Services, user: User, ids: list[int], role: str, pin: str, back: str,
-              unit: str | None) -> SigningJob:
+    def start(
+        self, services: Services, user: User, ids: list[int], role: str, pin: str, back: str, unit: str | None
+    ) -> SigningJob:
         settings = load_signing_settings()
         key = settings.key_for(role, user.name if role == "officer" else (unit or ""))
         job = SigningJob(secrets.token_urlsafe(16), user.name, role, len(ids), back)
         with self._lock:
             now = time.monotonic()
-            for old in [j for j in self._jobs.values() if j.finished_at and now - j.finished_at > JOB_LIFETIME]:
+            for old in [
+                j for j in self._jobs.values() if j.finished_at and now - j.finished_at > JOB_LIFETIME
+            ]:
                 del self._jobs[old.id]
             self._jobs[job.id] = job
         actor = Actor(user.name, user.role, tuple(user.account.units))
@@ -82,10 +85,21 @@ class SigningJobs:
 
         def run() -> None:
             try:
-                sign_documents(services.catalog, services.store, ids, key=key, secret=pin, role=role, actor=actor,
-                               settings=settings, progress=progress)
+                sign_documents(
+                    services.catalog,
+                    services.store,
+                    ids,
+                    key=key,
+                    secret=pin,
+                    role=role,
+                    actor=actor,
+                    settings=settings,
+                    progress=progress,
+                )
             except Exception as error:  # shown on the progress page; the PIN is never part of a message
-                job.error = str(error) if isinstance(error, KeyAccessError) else f"{type(error).__name__}: {error}"
+                job.error = (
+                    str(error) if isinstance(error, KeyAccessError) else f"{type(error).__name__}: {error}"
+                )
                 if not isinstance(error, KeyAccessError):
                     logging.getLogger("sohoa.web").exception("signing job %s failed", job.id)
             finally:
@@ -102,19 +116,32 @@ def jobs_of(request: Request) -> SigningJobs:
     return state.signing_jobs
 
 
-def _start(request: Request, services: Services, user: User, ids: list[int], role: str, pin: str,
-           csrf_token: str, back: str, unit: str | None) -> Response:
+def _start(
+    request: Request,
+    services: Services,
+    user: User,
+    ids: list[int],
+    role: str,
+    pin: str,
+    csrf_token: str,
+    back: str,
+    unit: str | None,
+) -> Response:
     check_csrf(user, csrf_token)
     if role not in signing_roles(user):
         raise HTTPException(status_code=403, detail="forbidden")
     if not pin:
-        return render(request, "signing.html", user, status_code=400, job=None, error="sign.pin_missing", back=back)
+        return render(
+            request, "signing.html", user, status_code=400, job=None, error="sign.pin_missing", back=back
+        )
     if not ids:
         raise NotVisible()
     try:
         job = jobs_of(request).start(services, user, ids, role, pin, back, unit)
     except KeyAccessError as error:
-        return render(request, "signing.html", user, status_code=409, job=None, error_text=str(error), back=back)
+        return render(
+            request, "signing.html", user, status_code=409, job=None, error_text=str(error), back=back
+        )
     return RedirectResponse(f"/sign/jobs/{job.id}", status_code=303)
 
 
@@ -124,8 +151,15 @@ Csrf = Annotated[str, Form()]
 
 
 @router.post("/sign/documents/{document_id}")
-def sign_document(request: Request, services: ServicesDep, user: PageUser, document_id: int,
-                  role: Role = "officer", pin: Pin = "", csrf_token: Csrf = "") -> Response:
+def sign_document(
+    request: Request,
+    services: ServicesDep,
+    user: PageUser,
+    document_id: int,
+    role: Role = "officer",
+    pin: Pin = "",
+    csrf_token: Csrf = "",
+) -> Response:
     document = visible_document(services.catalog, user, document_id)
     back = f"/dossiers/{document.dossier_code}" if document.dossier_code else f"/documents/{document.id}"
     unit = document_unit(services.catalog, document)
@@ -133,12 +167,20 @@ def sign_document(request: Request, services: ServicesDep, user: PageUser, docum
 
 
 @router.post("/sign/dossiers/{dossier_code}")
-def sign_dossier(request: Request, services: ServicesDep, user: PageUser, dossier_code: str,
-                 role: Role = "officer", pin: Pin = "", csrf_token: Csrf = "") -> Response:
+def sign_dossier(
+    request: Request,
+    services: ServicesDep,
+    user: PageUser,
+    dossier_code: str,
+    role: Role = "officer",
+    pin: Pin = "",
+    csrf_token: Csrf = "",
+) -> Response:
     dossier = visible_dossier(services.catalog, user, dossier_code)
     ids = [d.id for d in services.catalog.documents_of_dossier(dossier.dossier_code) if d.pdf_key]
-    return _start(request, services, user, ids, role, pin, csrf_token, f"/dossiers/{dossier.dossier_code}",
-                  dossier.unit)
+    return _start(
+        request, services, user, ids, role, pin, csrf_token, f"/dossiers/{dossier.dossier_code}", dossier.unit
+    )
 
 
 def visible_batch_documents(services: Services, user: User, batch_id: int) -> list[Any]:
@@ -157,17 +199,42 @@ def batch_page(request: Request, services: ServicesDep, user: PageUser, batch_id
     if not documents or not signing_roles(user):
         raise NotVisible()
     signatures = services.catalog.signatures_of_documents([d.id for d in documents])
-    return render(request, "signing.html", user, job=None, batch_id=batch_id, documents=documents,
-                  signatures=signatures, roles=signing_roles(user), back="/")
+    return render(
+        request,
+        "signing.html",
+        user,
+        job=None,
+        batch_id=batch_id,
+        documents=documents,
+        signatures=signatures,
+        roles=signing_roles(user),
+        back="/",
+    )
 
 
 @router.post("/sign/batches/{batch_id}")
-def sign_batch(request: Request, services: ServicesDep, user: PageUser, batch_id: int,
-               role: Role = "officer", pin: Pin = "", csrf_token: Csrf = "") -> Response:
+def sign_batch(
+    request: Request,
+    services: ServicesDep,
+    user: PageUser,
+    batch_id: int,
+    role: Role = "officer",
+    pin: Pin = "",
+    csrf_token: Csrf = "",
+) -> Response:
     documents = [d for d in visible_batch_documents(services, user, batch_id) if d.pdf_key]
     unit = document_unit(services.catalog, documents[0]) if documents else None
-    return _start(request, services, user, [d.id for d in documents], role, pin, csrf_token,
-                  f"/sign/batches/{batch_id}", unit)
+    return _start(
+        request,
+        services,
+        user,
+        [d.id for d in documents],
+        role,
+        pin,
+        csrf_token,
+        f"/sign/batches/{batch_id}",
+        unit,
+    )
 
 
 @router.get("/sign/jobs/{job_id}")
@@ -187,13 +254,21 @@ def download_signed(services: ServicesDep, user: PageUser, document_id: int) -> 
     key = services.catalog.latest_signed_key(document.id)
     if not key:
         raise NotVisible()
-    services.catalog.record_event(user.name, "document.download", "document", str(document.id),
-                                  {"document_id": document.id, "file": "signed"})
-    name = f"{document.dossier_code}.{document.ordinal}.pdf" if document.dossier_code else f"{document.id}.pdf"
+    services.catalog.record_event(
+        user.name,
+        "document.download",
+        "document",
+        str(document.id),
+        {"document_id": document.id, "file": "signed"},
+    )
+    name = (
+        f"{document.dossier_code}.{document.ordinal}.pdf" if document.dossier_code else f"{document.id}.pdf"
+    )
     return object_response(services.store, key, name, "application/pdf")
 
 
 # -- what the viewer shows --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SignatureLine:
@@ -243,8 +318,11 @@ def signature_lines(request: Request, document_id: int) -> list[SignatureLine]:
         reports = cached[1]
     else:
         try:
-            reports = verify_pdf(services.store.get_bytes(newest.signed_key),
-                                 load_certificates(list(settings.trust_roots)), load_crls(list(settings.crls)))
+            reports = verify_pdf(
+                services.store.get_bytes(newest.signed_key),
+                load_certificates(list(settings.trust_roots)),
+                load_crls(list(settings.crls)),
+            )
         except Exception:  # an unreadable copy is shown as unverified, never as valid
             logging.getLogger("sohoa.web").exception("verifying %s failed", newest.signed_key)
             reports = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +25,12 @@ BOX_HEIGHT = 52.0
 FONT_SIZE = 7
 # ASCII, Latin-1 and Latin Extended-A/B (Đ đ Ơ ơ Ư ư), Vietnamese precomposed letters, dashes and quotes.
 BOX_CHARACTERS = [
-    *range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x1EA0, 0x1F00), *range(0x2010, 0x2027), 0x2030, 0x20AB,
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x1EA0, 0x1F00),
+    *range(0x2010, 0x2027),
+    0x2030,
+    0x20AB,
 ]
 FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -69,7 +74,7 @@ def role_of_field(name: str | None) -> str | None:
 
 
 def vietnam_time(moment: datetime) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(VIETNAM).strftime("%H:%M:%S ngày %d/%m/%Y (GMT+7)")
 
 
@@ -90,7 +95,9 @@ def box_lines(text: BoxText) -> list[str]:
     ]
 
 
-def box_rect(role: str, page_box: tuple[float, float, float, float], seal: Seal | None = None) -> tuple[int, ...]:
+def box_rect(
+    role: str, page_box: tuple[float, float, float, float], seal: Seal | None = None
+) -> tuple[int, ...]:
     """(x1, y1, x2, y2) in PDF points on page 1: officer top-left, agency top-right (tall enough for the seal)."""
     x0, y0, x1, y1 = page_box
     width, height = BOX_WIDTH, BOX_HEIGHT
@@ -121,7 +128,9 @@ def font_file() -> str:
     for candidate in FONT_CANDIDATES:
         if candidate.exists():
             return str(_at_1000_upem(candidate))
-    raise MissingDependencyError("no TrueType font with Vietnamese glyphs (apt-get install fonts-dejavu-core)")
+    raise MissingDependencyError(
+        "no TrueType font with Vietnamese glyphs (apt-get install fonts-dejavu-core)"
+    )
 
 
 def _at_1000_upem(font: Path) -> Path:
@@ -149,7 +158,7 @@ def _at_1000_upem(font: Path) -> Path:
     return target
 
 
-def stamp_style(seal: Seal | None = None):  # noqa: ANN201 - pyHanko's style type
+def stamp_style(seal: Seal | None = None):
     """The pyHanko text stamp: embedded DejaVu subset, thin border, the seal (unscaled) behind the text."""
     from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -158,7 +167,9 @@ def stamp_style(seal: Seal | None = None):  # noqa: ANN201 - pyHanko's style typ
     from pyhanko.stamp import TextStampStyle
 
     text_style = TextBoxStyle(
-        font=GlyphAccumulatorFactory(font_file(), font_size=FONT_SIZE), font_size=FONT_SIZE, leading=FONT_SIZE + 3
+        font=GlyphAccumulatorFactory(font_file(), font_size=FONT_SIZE),
+        font_size=FONT_SIZE,
+        leading=FONT_SIZE + 3,
     )
     background = None
     if seal is not None:

@@ -46,9 +46,13 @@ def load_pkcs12(path: Path, passphrase: str) -> signers.SimpleSigner:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise KeyAccessError(f"{path}: không đọc được tệp khóa / cannot read the key file ({error.strerror})") from None
+        raise KeyAccessError(
+            f"{path}: không đọc được tệp khóa / cannot read the key file ({error.strerror})"
+        ) from None
     try:
-        return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=passphrase.encode("utf-8"))
+        return signers.SimpleSigner.load_pkcs12_data(
+            data, other_certs=(), passphrase=passphrase.encode("utf-8")
+        )
     except ValueError:
         raise WrongPinError(
             f"{path}: sai mật khẩu hoặc tệp không phải PKCS#12 / wrong passphrase or not a PKCS#12 file"
@@ -78,12 +82,16 @@ def open_signer(key: KeySpec, secret: str) -> Iterator[signers.Signer]:
     except pkcs11.exceptions.PinLocked:
         raise WrongPinError(f"{where}: mã PIN đã bị khóa / PIN locked") from None
     except (pkcs11.exceptions.PKCS11Error, p11.PKCS11Error, RuntimeError) as error:
-        raise KeyAccessError(f"{where}: không mở được token / cannot open the token ({error or type(error).__name__})") from None
+        raise KeyAccessError(
+            f"{where}: không mở được token / cannot open the token ({error or type(error).__name__})"
+        ) from None
     try:
-        signer = p11.PKCS11Signer(session, cert_label=key.cert_label or key.key_label, key_label=key.key_label)
+        signer = p11.PKCS11Signer(
+            session, cert_label=key.cert_label or key.key_label, key_label=key.key_label
+        )
         try:
             signer.signing_cert  # noqa: B018 - fetch now so a missing key/cert fails before any signing
-        except Exception as error:  # pyHanko raises plain errors for objects not found on the token
+        except Exception as error:  # noqa: BLE001 - pyHanko raises plain errors for objects not on the token
             raise KeyAccessError(
                 f"{where}: không tìm thấy khóa hoặc chứng thư / key or certificate not found ({error})"
             ) from None

@@ -23,7 +23,7 @@ from sohoa.signing.keys import KeySpec, certificate_of, open_signer
 from sohoa.signing.settings import SigningSettings
 from sohoa.signing.sign import SignatureRequest, sign_pdf
 from sohoa.signing.verify import SignatureReport, has_signatures, load_certificates, load_crls, verify_pdf
-from storage.catalog import Catalog, Document
+from storage.catalog import Catalog, Document, NotFoundError
 from storage.catalog.signatures import AlreadySignedError as CatalogAlreadySigned
 from storage.catalog.signatures import Signature, SignatureInput
 from storage.objects import ObjectStore, derived_key
@@ -80,7 +80,9 @@ def document_unit(catalog: Catalog, document: Document) -> str | None:
 
 def check_may_sign(actor: Actor, role: str, unit: str | None, document_id: int) -> None:
     if role not in ROLES:
-        raise NotAllowedError(f"vai trò ký phải là officer hoặc agency / signing role must be officer or agency, not {role!r}")
+        raise NotAllowedError(
+            f"vai trò ký phải là officer hoặc agency / signing role must be officer or agency, not {role!r}"
+        )
     if actor.role not in SIGNING_ROLES[role]:
         raise NotAllowedError(
             f"tài khoản {actor.username} ({actor.role}) không được ký với vai trò {role} / "
@@ -128,7 +130,7 @@ def sign_documents(
     return summary
 
 
-def _sign_one(  # noqa: PLR0913
+def _sign_one(
     catalog: Catalog,
     store: ObjectStore,
     document_id: int,
@@ -141,7 +143,7 @@ def _sign_one(  # noqa: PLR0913
 ) -> Signature:
     try:
         document = catalog.get_document(document_id)
-    except Exception:
+    except NotFoundError:
         raise NotAllowedError(f"không có tài liệu {document_id} / no document {document_id}") from None
     unit = document_unit(catalog, document)
     check_may_sign(actor, role, unit, document_id)
@@ -199,8 +201,13 @@ class DocumentVerification:
     reports: list[SignatureReport]
 
 
-def verify_dossier(catalog: Catalog, store: ObjectStore, dossier_code: str, settings: SigningSettings,
-                   extra_roots: list[Path] | None = None) -> list[DocumentVerification]:
+def verify_dossier(
+    catalog: Catalog,
+    store: ObjectStore,
+    dossier_code: str,
+    settings: SigningSettings,
+    extra_roots: list[Path] | None = None,
+) -> list[DocumentVerification]:
     """Each document of the dossier: its newest signed copy, and its original when that is a signed PDF."""
     roots = load_certificates(list(settings.trust_roots) + list(extra_roots or []))
     crls = load_crls(list(settings.crls))
@@ -209,15 +216,21 @@ def verify_dossier(catalog: Catalog, store: ObjectStore, dossier_code: str, sett
     for document in catalog.documents_of_dossier(dossier_code):
         signed_key = catalog.latest_signed_key(document.id)
         if signed_key:
-            results.append(DocumentVerification(document.id, signed_key, "signed",
-                                                verify_pdf(store.get_bytes(signed_key), roots, crls)))
+            results.append(
+                DocumentVerification(
+                    document.id, signed_key, "signed", verify_pdf(store.get_bytes(signed_key), roots, crls)
+                )
+            )
         source = catalog.get_source_file(document.source_file_id)
         if source.object_key and source.format == "pdf" and source.object_key not in seen_originals:
             seen_originals.add(source.object_key)
             original = store.get_bytes(source.object_key)
             if has_signatures(original):
-                results.append(DocumentVerification(document.id, source.object_key, "original",
-                                                    verify_pdf(original, roots, crls)))
+                results.append(
+                    DocumentVerification(
+                        document.id, source.object_key, "original", verify_pdf(original, roots, crls)
+                    )
+                )
         if not signed_key and not any(r.document_id == document.id for r in results):
             results.append(DocumentVerification(document.id, document.pdf_key or "", "unsigned", []))
     return results

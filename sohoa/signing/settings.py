@@ -46,10 +46,16 @@ def key_from_entry(entry: dict[str, Any], origin: Path | None) -> KeySpec:
     if "pkcs12" in entry:
         return Pkcs12Key(_path(entry["pkcs12"], origin))
     try:
-        return Pkcs11Key(_path(entry["pkcs11_lib"], origin), str(entry["token_label"]), str(entry["key_label"]),
-                         entry.get("cert_label"))
+        return Pkcs11Key(
+            _path(entry["pkcs11_lib"], origin),
+            str(entry["token_label"]),
+            str(entry["key_label"]),
+            entry.get("cert_label"),
+        )
     except KeyError as missing:
-        raise KeyAccessError(f"{origin}: key entry lacks {missing} (pkcs12, or pkcs11_lib + token_label + key_label)") from None
+        raise KeyAccessError(
+            f"{origin}: key entry lacks {missing} (pkcs12, or pkcs11_lib + token_label + key_label)"
+        ) from None
 
 
 def _path(value: str, origin: Path | None) -> Path:
@@ -63,7 +69,9 @@ def _paths(value: str) -> tuple[Path, ...]:
     for part in filter(None, value.split(os.pathsep)):
         path = Path(part).expanduser()
         if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der", ".crl"))
+            found += sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der", ".crl")
+            )
         else:
             found.append(path)
     return tuple(found)
@@ -79,7 +87,9 @@ def load_signing_settings(environ: dict[str, str] | None = None) -> SigningSetti
             with keys_file.open("rb") as handle:
                 keys = tomllib.load(handle)
         except (OSError, tomllib.TOMLDecodeError) as error:
-            raise KeyAccessError(f"{keys_file}: không đọc được cấu hình khóa / unreadable key configuration ({error})") from None
+            raise KeyAccessError(
+                f"{keys_file}: không đọc được cấu hình khóa / unreadable key configuration ({error})"
+            ) from None
     return SigningSettings(
         trust_roots=_paths(env.get("SOHOA_TRUST_ROOTS", "")),
         crls=_paths(env.get("SOHOA_CRLS", "")),

@@ -49,13 +49,15 @@ def page_one_box(pdf: bytes) -> tuple[float, float, float, float]:
         return tuple(float(v) for v in box)  # type: ignore[return-value]
 
 
-def sign_pdf(pdf: bytes, signer: signers.Signer, request: SignatureRequest, *, name: str = "document") -> bytes:
+def sign_pdf(
+    pdf: bytes, signer: signers.Signer, request: SignatureRequest, *, name: str = "document"
+) -> bytes:
     """The signed PDF: `pdf` followed by one incremental update holding the signature. `name` is for messages."""
     field = field_name(request.role)
     try:
         already = signed_field_names(pdf)
         page_box = page_one_box(pdf)
-    except Exception as error:  # a PDF the readers refuse: say which one, never a traceback
+    except Exception as error:  # noqa: BLE001 - a PDF the readers refuse: name it, never a traceback
         raise SigningError(f"{name}: không đọc được PDF / unreadable PDF ({error})") from None
     if field in already:
         raise AlreadySignedError(
@@ -69,9 +71,13 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, request: SignatureRequest, *, n
         subfilter=fields.SigSeedSubFilter.PADES,
         name=request.signer_name,
         location=request.location or request.unit_name,
-        reason="Số hóa hồ sơ (TT 01/2023/TT-VPCP)" if request.role == "officer" else "Kết quả giải quyết TTHC",
+        reason="Số hóa hồ sơ (TT 01/2023/TT-VPCP)"
+        if request.role == "officer"
+        else "Kết quả giải quyết TTHC",
     )
-    spec = fields.SigFieldSpec(sig_field_name=field, on_page=0, box=box_rect(request.role, page_box, request.seal))
+    spec = fields.SigFieldSpec(
+        sig_field_name=field, on_page=0, box=box_rect(request.role, page_box, request.seal)
+    )
     timestamper = (
         HTTPTimeStamper(request.timestamp_url, timeout=TIMESTAMP_TIMEOUT) if request.timestamp_url else None
     )
@@ -89,9 +95,13 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, request: SignatureRequest, *, n
         )
     except SigningError:
         raise
-    except Exception as error:
-        raise SigningError(f"{name}: ký số thất bại / signing failed ({type(error).__name__}: {error})") from None
+    except Exception as error:  # noqa: BLE001 - pyHanko, the token or the TSA: one line naming the file
+        raise SigningError(
+            f"{name}: ký số thất bại / signing failed ({type(error).__name__}: {error})"
+        ) from None
     signed = out.getvalue()
     if not signed.startswith(pdf):
-        raise SigningError(f"{name}: bản ký không giữ nguyên bản gốc / signed file does not keep the original bytes")
+        raise SigningError(
+            f"{name}: bản ký không giữ nguyên bản gốc / signed file does not keep the original bytes"
+        )
     return signed

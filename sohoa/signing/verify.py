@@ -61,8 +61,11 @@ def load_certificates(paths: list[Path]) -> list[x509.Certificate]:
     for path in paths:
         data = Path(path).read_bytes()
         if pem.detect(data):
-            found += [x509.Certificate.load(der) for kind, _h, der in pem.unarmor(data, multiple=True)
-                      if kind == "CERTIFICATE"]
+            found += [
+                x509.Certificate.load(der)
+                for kind, _h, der in pem.unarmor(data, multiple=True)
+                if kind == "CERTIFICATE"
+            ]
         else:
             found.append(x509.Certificate.load(data))
     return found
@@ -82,7 +85,7 @@ def load_crls(paths: list[Path]) -> list[asn1_crl.CertificateList]:
 def has_signatures(pdf: bytes) -> bool:
     try:
         return bool(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
-    except Exception:
+    except Exception:  # noqa: BLE001 - reported in the SignatureReport instead
         return False
 
 
@@ -97,7 +100,7 @@ def verify_pdf(
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - reported in the SignatureReport instead
         raise ValueError(f"không đọc được PDF / unreadable PDF ({error})") from None
     pages = _page_refs(reader)
     moment = at or datetime.now(UTC)
@@ -114,23 +117,39 @@ def verify_pdf(
     return reports
 
 
-def _report(sig: Any, context: ValidationContext, pages: list[tuple[int, tuple]], moment: datetime) -> SignatureReport:
+def _report(
+    sig: Any, context: ValidationContext, pages: list[tuple[int, tuple]], moment: datetime
+) -> SignatureReport:
     problems: list[str] = []
     cert: x509.Certificate | None = None
     try:
         cert = sig.signer_cert
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - reported in the SignatureReport instead
         problems.append(f"no signer certificate: {error}")
     status = None
     try:
         status = validate_pdf_signature(sig, context)
-    except Exception as error:  # a mangled signature: report it, keep verifying the others
+    except Exception as error:  # noqa: BLE001 - a mangled signature: report it, keep verifying the others
         problems.append(f"{type(error).__name__}: {error}")
     page, position = _placement(sig, pages)
     if status is None:
         return SignatureReport(
-            sig.field_name, _common_name(cert), _subject(cert), _serial(cert), _fingerprint(cert), None, False,
-            False, False, False, _expired(cert, moment), False, True, role_of_field(sig.field_name), page, position,
+            sig.field_name,
+            _common_name(cert),
+            _subject(cert),
+            _serial(cert),
+            _fingerprint(cert),
+            None,
+            False,
+            False,
+            False,
+            False,
+            _expired(cert, moment),
+            False,
+            True,
+            role_of_field(sig.field_name),
+            page,
+            position,
             problems,
         )
     level = status.modification_level
@@ -152,7 +171,9 @@ def _report(sig: Any, context: ValidationContext, pages: list[tuple[int, tuple]]
     if expired:
         problems.append("certificate expired")
     if not status.trusted and not status.revoked:
-        problems.append("certificate does not chain to a trust root" if not expired else "certificate not valid now")
+        problems.append(
+            "certificate does not chain to a trust root" if not expired else "certificate not valid now"
+        )
     return SignatureReport(
         field=sig.field_name,
         signer=_common_name(cert),

@@ -51,11 +51,21 @@ class Signature(SignatureInput):
 
 def _record(row: SignatureRow) -> Signature:
     return Signature(
-        role=row.role, signer_username=row.signer_username, signer_name=row.signer_name,
-        cert_subject=row.cert_subject, cert_issuer=row.cert_issuer, cert_serial=row.cert_serial,
-        cert_fingerprint=row.cert_fingerprint, signed_at=row.signed_at, timestamped=row.timestamped,
-        signed_key=row.signed_key, signed_sha256=row.signed_sha256, input_key=row.input_key,
-        id=row.id, document_id=row.document_id, created_at=row.created_at,
+        role=row.role,
+        signer_username=row.signer_username,
+        signer_name=row.signer_name,
+        cert_subject=row.cert_subject,
+        cert_issuer=row.cert_issuer,
+        cert_serial=row.cert_serial,
+        cert_fingerprint=row.cert_fingerprint,
+        signed_at=row.signed_at,
+        timestamped=row.timestamped,
+        signed_key=row.signed_key,
+        signed_sha256=row.signed_sha256,
+        input_key=row.input_key,
+        id=row.id,
+        document_id=row.document_id,
+        created_at=row.created_at,
     )
 
 
@@ -72,10 +82,19 @@ class SignaturesMixin(CatalogCore):
                 session.add(row)
                 session.flush()
                 add_event(
-                    session, signature.signer_username, "sign", "document", document_id,
-                    {"role": signature.role, "signer": signature.signer_name, "serial": signature.cert_serial,
-                     "fingerprint": signature.cert_fingerprint, "object": signature.signed_key,
-                     "timestamped": signature.timestamped},
+                    session,
+                    signature.signer_username,
+                    "sign",
+                    "document",
+                    document_id,
+                    {
+                        "role": signature.role,
+                        "signer": signature.signer_name,
+                        "serial": signature.cert_serial,
+                        "fingerprint": signature.cert_fingerprint,
+                        "object": signature.signed_key,
+                        "timestamped": signature.timestamped,
+                    },
                 )
                 return _record(row)
         except IntegrityError:
@@ -90,7 +109,9 @@ class SignaturesMixin(CatalogCore):
         found: dict[int, list[Signature]] = {i: [] for i in document_ids}
         if not found:
             return found
-        query = select(SignatureRow).where(SignatureRow.document_id.in_(list(found))).order_by(SignatureRow.id)
+        query = (
+            select(SignatureRow).where(SignatureRow.document_id.in_(list(found))).order_by(SignatureRow.id)
+        )
         with self.transaction() as session:
             for row in session.scalars(query):
                 found[row.document_id].append(_record(row))

@@ -53,16 +53,27 @@ def build_archive(home: Path, per_unit: int = 2, *, password_hash: str = "x", **
                 sha = hashlib.sha256(original).hexdigest()
                 store.put_bytes(original_key(sha, ".pdf"), original)
                 source = catalog.record_source_file(
-                    sha, object_key=original_key(sha, ".pdf"), original_name=f"{code}.1.pdf", size=len(original),
-                    format="pdf", page_count=2, batch_id=batch.id,
+                    sha,
+                    object_key=original_key(sha, ".pdf"),
+                    original_name=f"{code}.1.pdf",
+                    size=len(original),
+                    format="pdf",
+                    page_count=2,
+                    batch_id=batch.id,
                 )
                 document = catalog.record_document(source.id, 1, 2)
                 pdf_key = store.put_bytes(derived_key(sha, "document-00001-00002.pdf"), template).key
-                catalog.record_pages(document.id, [PageInput(1, 0, "Cộng hòa xã hội chủ nghĩa Việt Nam", 91.0),
-                                                   PageInput(2, 1, "Trang 2 phụ lục", 91.0)])
+                catalog.record_pages(
+                    document.id,
+                    [
+                        PageInput(1, 0, "Cộng hòa xã hội chủ nghĩa Việt Nam", 91.0),
+                        PageInput(2, 1, "Trang 2 phụ lục", 91.0),
+                    ],
+                )
                 catalog.link_document(document.id, code, "filename", ordinal=1, unit=unit)
-                catalog.mark_document_recognized(document.id, pdf_key=pdf_key,
-                                                 verified_keys=[original_key(sha, ".pdf"), pdf_key])
+                catalog.mark_document_recognized(
+                    document.id, pdf_key=pdf_key, verified_keys=[original_key(sha, ".pdf"), pdf_key]
+                )
                 dossiers[unit].append(code)
                 documents[unit].append(document.id)
         for name, (role, units) in USERS.items():

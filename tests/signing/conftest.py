@@ -52,8 +52,11 @@ def build_pdf(path: Path, pages: int = 2) -> Path:
     for number in range(pages):
         image = np.full((1754, 1240, 3), 245, dtype=np.uint8)
         image[300:310, 150:1100] = (40, 40, 40)
-        words = words_on_line(LINE, 400, left=150) + words_on_line(BODY, 900, left=150) if number == 0 else (
-            words_on_line(f"Trang {number + 1} phụ lục", 400, left=150))
+        words = (
+            words_on_line(LINE, 400, left=150) + words_on_line(BODY, 900, left=150)
+            if number == 0
+            else (words_on_line(f"Trang {number + 1} phụ lục", 400, left=150))
+        )
         content.append(PdfPage(image, 150, words))
     build_searchable_pdf(content, path, title="Hồ sơ H21.65-220914-0011")
     return path
@@ -100,14 +103,25 @@ def softhsm(officer: Identity, tmp_path_factory: pytest.TempPathFactory) -> Toke
     folder = tmp_path_factory.mktemp("softhsm")
     subprocess.run([str(SOFTHSM), "init", str(folder), TOKEN, PIN, SO_PIN], check=True, capture_output=True)
     subprocess.run(
-        [str(SOFTHSM), "import", str(folder), TOKEN, PIN, "officer",
-         str(officer.key_pem(folder / "k.pem")), str(officer.cert_pem(folder / "c.pem"))],
-        check=True, capture_output=True,
+        [
+            str(SOFTHSM),
+            "import",
+            str(folder),
+            TOKEN,
+            PIN,
+            "officer",
+            str(officer.key_pem(folder / "k.pem")),
+            str(officer.cert_pem(folder / "c.pem")),
+        ],
+        check=True,
+        capture_output=True,
     )
     (folder / "k.pem").unlink()  # the key now lives only on the token
     conf = folder / "softhsm2.conf"
     os.environ["SOFTHSM2_CONF"] = str(conf)
-    library = subprocess.run([str(SOFTHSM), "module"], check=True, capture_output=True, text=True).stdout.strip()
+    library = subprocess.run(
+        [str(SOFTHSM), "module"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     return Token(Pkcs11Key(Path(library), TOKEN, "officer"), PIN, conf)
 
 

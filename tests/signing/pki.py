@@ -34,16 +34,21 @@ class Identity:
 
     def pkcs12(self, path: Path, passphrase: str, ca: Authority | None = None) -> Path:
         data = pkcs12.serialize_key_and_certificates(
-            b"sohoa", self.key, self.cert, [ca.cert] if ca else None,
+            b"sohoa",
+            self.key,
+            self.cert,
+            [ca.cert] if ca else None,
             serialization.BestAvailableEncryption(passphrase.encode()),
         )
         path.write_bytes(data)
         return path
 
     def key_pem(self, path: Path) -> Path:
-        path.write_bytes(self.key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        ))
+        path.write_bytes(
+            self.key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
         return path
 
     def cert_pem(self, path: Path) -> Path:
@@ -52,11 +57,13 @@ class Identity:
 
 
 def _name(common_name: str, organization: str = "UBND xã Mỹ Hiệp") -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def make_authority(name: str = "Sohoa Test Root CA") -> Authority:
@@ -71,7 +78,9 @@ def make_authority(name: str = "Sohoa Test Root CA") -> Authority:
         .not_valid_before(now - timedelta(days=3650))
         .not_valid_after(now + timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -98,11 +107,16 @@ def issue(
         .not_valid_after(not_after or now + timedelta(days=730))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         # digitalSignature + contentCommitment (non-repudiation), as Vietnamese signing certificates carry
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False)
         .add_extension(
-            x509.CRLDistributionPoints([x509.DistributionPoint([x509.UniformResourceIdentifier(CRL_URL)],
-                                                               None, None, None)]),
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
+        )
+        .add_extension(
+            x509.CRLDistributionPoints(
+                [x509.DistributionPoint([x509.UniformResourceIdentifier(CRL_URL)], None, None, None)]
+            ),
             critical=False,
         )
         .sign(ca.key, hashes.SHA256())
@@ -117,7 +131,9 @@ def revocation_list(ca: Authority, revoked: list[Identity], path: Path) -> Path:
         .issuer_name(ca.cert.subject)
         .last_update(now - timedelta(minutes=5))
         .next_update(now + timedelta(days=7))
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
+        )
         .add_extension(x509.CRLNumber(1), critical=False)
     )
     for identity in revoked:

@@ -16,11 +16,15 @@ def change_one_byte(signed: bytes, at: int) -> bytes:
 
 def add_page(signed: bytes) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(signed))
-    page = generic.DictionaryObject({
-        generic.pdf_name("/Type"): generic.pdf_name("/Page"),
-        generic.pdf_name("/MediaBox"): generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)]),
-        generic.pdf_name("/Resources"): generic.DictionaryObject(),
-    })
+    page = generic.DictionaryObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/Page"),
+            generic.pdf_name("/MediaBox"): generic.ArrayObject(
+                [generic.NumberObject(v) for v in (0, 0, 595, 842)]
+            ),
+            generic.pdf_name("/Resources"): generic.DictionaryObject(),
+        }
+    )
     writer.insert_page(page)
     out = io.BytesIO()
     writer.write(out)

@@ -33,7 +33,9 @@ def sign_with_p12(pdf: bytes, key: Pkcs12Key, request: SignatureRequest | None =
 
 
 def pdftotext(path: Path, *args: str) -> str:
-    out = subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return unicodedata.normalize("NFC", out)
 
 
@@ -56,7 +58,9 @@ def test_pkcs11_signature_verifies(unsigned_pdf: Path, softhsm: Token, trust_roo
     assert report.position == "top-left"
 
 
-def test_text_layer_still_extracts_in_place(unsigned_pdf: Path, officer_p12: Pkcs12Key, tmp_path: Path) -> None:
+def test_text_layer_still_extracts_in_place(
+    unsigned_pdf: Path, officer_p12: Pkcs12Key, tmp_path: Path
+) -> None:
     signed = tmp_path / "signed.pdf"
     signed.write_bytes(sign_with_p12(unsigned_pdf.read_bytes(), officer_p12))
     text = " ".join(pdftotext(signed).split())
@@ -66,8 +70,9 @@ def test_text_layer_still_extracts_in_place(unsigned_pdf: Path, officer_p12: Pkc
     assert re.search(box, before) and re.search(box, after).groups() == re.search(box, before).groups()
 
 
-def test_signed_file_is_still_pdfa(unsigned_pdf: Path, officer_p12: Pkcs12Key, agency_p12: Pkcs12Key,
-                                   tmp_path: Path, seal: Seal) -> None:
+def test_signed_file_is_still_pdfa(
+    unsigned_pdf: Path, officer_p12: Pkcs12Key, agency_p12: Pkcs12Key, tmp_path: Path, seal: Seal
+) -> None:
     once = sign_with_p12(unsigned_pdf.read_bytes(), officer_p12)
     twice = sign_with_p12(once, agency_p12, SignatureRequest("agency", "Lê Văn Tám", AGENCY, seal=seal))
     signed = tmp_path / "signed.pdf"
@@ -92,7 +97,7 @@ def test_agency_box_top_right_with_seal_at_actual_size(
         assert re.search(r"q\s+113 0 0 113 0 0 cm /Img", widget.AP.N.read_bytes().decode("latin-1"))
 
 
-def io_bytes(data: bytes):  # noqa: ANN201
+def io_bytes(data: bytes):
     import io
 
     return io.BytesIO(data)
@@ -105,7 +110,9 @@ def test_signing_twice_in_one_role_is_refused(unsigned_pdf: Path, officer_p12: P
 
 
 @pytest.mark.parametrize("kind", ["one_byte", "page_added", "update_after"])
-def test_tampering_is_detected(kind: str, unsigned_pdf: Path, officer_p12: Pkcs12Key, trust_root: Path) -> None:
+def test_tampering_is_detected(
+    kind: str, unsigned_pdf: Path, officer_p12: Pkcs12Key, trust_root: Path
+) -> None:
     original = unsigned_pdf.read_bytes()
     signed = sign_with_p12(original, officer_p12)
     changed = {
@@ -166,8 +173,9 @@ def test_missing_key_label_on_token(softhsm: Token) -> None:
         pass
 
 
-def test_baseline_t_with_a_timestamp_server(unsigned_pdf: Path, officer_p12: Pkcs12Key, ca: Authority,
-                                            trust_root: Path) -> None:
+def test_baseline_t_with_a_timestamp_server(
+    unsigned_pdf: Path, officer_p12: Pkcs12Key, ca: Authority, trust_root: Path
+) -> None:
     from tests.signing.tsa import timestamp_server
 
     with timestamp_server(ca) as (url, served):
@@ -177,7 +185,9 @@ def test_baseline_t_with_a_timestamp_server(unsigned_pdf: Path, officer_p12: Pkc
     [report] = verify_pdf(signed, load_certificates([trust_root]))
     assert report.timestamped and report.intact and report.trusted
     assert abs(report.signed_at - datetime.now(UTC)) < timedelta(minutes=2)
-    [untimed] = verify_pdf(sign_with_p12(unsigned_pdf.read_bytes(), officer_p12), load_certificates([trust_root]))
+    [untimed] = verify_pdf(
+        sign_with_p12(unsigned_pdf.read_bytes(), officer_p12), load_certificates([trust_root])
+    )
     assert not untimed.timestamped, "B-B without a configured server"
 
 

@@ -23,8 +23,11 @@ def test_a_signed_pdf_is_kept_as_it_came_and_verified(tmp_path: Path, agency_p12
     from tests.signing.conftest import build_pdf
 
     with open_signer(agency_p12, PASSPHRASE) as signer:
-        signed = sign_pdf(build_pdf(tmp_path / "u.pdf", pages=1).read_bytes(), signer,
-                          SignatureRequest("agency", "Lê Văn Tám", AGENCY))
+        signed = sign_pdf(
+            build_pdf(tmp_path / "u.pdf", pages=1).read_bytes(),
+            signer,
+            SignatureRequest("agency", "Lê Văn Tám", AGENCY),
+        )
     scans = tmp_path / "scans"
     scans.mkdir()
     (scans / f"{CODE}.1.pdf").write_bytes(signed)

@@ -31,7 +31,7 @@ def signing_env(home: Path, p12: Path, root: Path) -> dict[str, str]:
 
 
 @pytest.fixture()
-def signing_app(tmp_path: Path, officer_p12, trust_root: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
+def signing_app(tmp_path: Path, officer_p12, trust_root: Path, monkeypatch: pytest.MonkeyPatch):
     from web.app import create_app
 
     archive = build_archive(tmp_path / "home", password_hash=hash_password(PASSWORD))
@@ -43,7 +43,7 @@ def signing_app(tmp_path: Path, officer_p12, trust_root: Path, monkeypatch: pyte
     app.state.services.close()
 
 
-def client(app, username: str) -> tuple[TestClient, str]:  # noqa: ANN001
+def client(app, username: str) -> tuple[TestClient, str]:
     c = TestClient(app, base_url="http://testserver")
     response = c.post("/api/session", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
@@ -60,13 +60,16 @@ def wait_done(c: TestClient, location: str) -> str:
     raise AssertionError("signing did not finish")
 
 
-def test_staff_sign_a_batch_and_the_viewer_shows_it(signing_app) -> None:  # noqa: ANN001
+def test_staff_sign_a_batch_and_the_viewer_shows_it(signing_app) -> None:
     app, archive = signing_app
     c, csrf = client(app, "luu_tru_a")
     batch = archive.batches[UNIT_A]
     assert 'id="sign-batch-form"' in c.get(f"/sign/batches/{batch}").text
-    started = c.post(f"/sign/batches/{batch}", data={"role": "officer", "pin": PASSPHRASE, "csrf_token": csrf},
-                     follow_redirects=False)
+    started = c.post(
+        f"/sign/batches/{batch}",
+        data={"role": "officer", "pin": PASSPHRASE, "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert started.status_code == 303
     done = wait_done(c, started.headers["location"])
     assert "Đã ký 2/2 tài liệu" in done
@@ -81,31 +84,43 @@ def test_staff_sign_a_batch_and_the_viewer_shows_it(signing_app) -> None:  # noq
         assert events == [], "the PIN is never stored"
 
 
-def test_wrong_pin_signs_nothing_and_says_so(signing_app) -> None:  # noqa: ANN001
+def test_wrong_pin_signs_nothing_and_says_so(signing_app) -> None:
     app, archive = signing_app
     c, csrf = client(app, "luu_tru_a")
-    started = c.post(f"/sign/batches/{archive.batches[UNIT_A]}",
-                     data={"role": "officer", "pin": "sai", "csrf_token": csrf}, follow_redirects=False)
+    started = c.post(
+        f"/sign/batches/{archive.batches[UNIT_A]}",
+        data={"role": "officer", "pin": "sai", "csrf_token": csrf},
+        follow_redirects=False,
+    )
     done = wait_done(c, started.headers["location"])
     assert "wrong passphrase" in done and "sai</" not in done
     with open_catalog(archive.settings.database_url) as catalog:
         assert not any(catalog.signatures_of_documents(archive.documents[UNIT_A]).values())
 
 
-def test_who_may_sign(signing_app) -> None:  # noqa: ANN001
+def test_who_may_sign(signing_app) -> None:
     app, archive = signing_app
     officer, csrf = client(app, "can_bo_a")  # an officer account views but does not sign
     page = officer.get(f"/dossiers/{archive.dossiers[UNIT_A][0]}").text
     assert "sign-form" not in page
-    refused = officer.post(f"/sign/documents/{archive.documents[UNIT_A][0]}",
-                           data={"role": "officer", "pin": PASSPHRASE, "csrf_token": csrf}, follow_redirects=False)
+    refused = officer.post(
+        f"/sign/documents/{archive.documents[UNIT_A][0]}",
+        data={"role": "officer", "pin": PASSPHRASE, "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert refused.status_code == 403
     staff, csrf = client(app, "luu_tru_a")
-    other = staff.post(f"/sign/documents/{archive.documents[UNIT_B][0]}",
-                       data={"role": "officer", "pin": PASSPHRASE, "csrf_token": csrf}, follow_redirects=False)
+    other = staff.post(
+        f"/sign/documents/{archive.documents[UNIT_B][0]}",
+        data={"role": "officer", "pin": PASSPHRASE, "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert other.status_code == 404, "another unit's document looks missing"
-    no_csrf = staff.post(f"/sign/documents/{archive.documents[UNIT_A][0]}",
-                         data={"role": "officer", "pin": PASSPHRASE, "csrf_token": "x"}, follow_redirects=False)
+    no_csrf = staff.post(
+        f"/sign/documents/{archive.documents[UNIT_A][0]}",
+        data={"role": "officer", "pin": PASSPHRASE, "csrf_token": "x"},
+        follow_redirects=False,
+    )
     assert no_csrf.status_code in (400, 403)
     with open_catalog(archive.settings.database_url) as catalog:
         ids = archive.documents[UNIT_A] + archive.documents[UNIT_B]
@@ -114,6 +129,7 @@ def test_who_may_sign(signing_app) -> None:  # noqa: ANN001
 
 # -- in a real browser ---------------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -121,20 +137,30 @@ def free_port() -> int:
 
 
 @pytest.fixture()
-def served(tmp_path: Path, officer_p12, trust_root: Path) -> Iterator[tuple[str, Archive]]:  # noqa: ANN001
+def served(tmp_path: Path, officer_p12, trust_root: Path) -> Iterator[tuple[str, Archive]]:
     if not CHROMIUM.exists():
         if os.environ.get("SOHOA_REQUIRE_SERVICES") == "1":
             pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
         pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
     archive = build_archive(tmp_path / "home", password_hash=hash_password(PASSWORD))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-    env.update(SOHOA_HOME=str(archive.settings.home), SOHOA_LANG="vi", PYTHONPATH=str(REPO),
-               PREFECT_HOME=str(tmp_path / "prefect"), SOHOA_CONFIG=str(tmp_path / "none.toml"),
-               **signing_env(archive.settings.home, officer_p12.path, trust_root))
+    env.update(
+        SOHOA_HOME=str(archive.settings.home),
+        SOHOA_LANG="vi",
+        PYTHONPATH=str(REPO),
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        SOHOA_CONFIG=str(tmp_path / "none.toml"),
+        **signing_env(archive.settings.home, officer_p12.path, trust_root),
+    )
     port = free_port()
     log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "sohoa", "serve", "--port", str(port)], env=env, cwd=REPO,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sohoa", "serve", "--port", str(port)],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -155,13 +181,14 @@ def served(tmp_path: Path, officer_p12, trust_root: Path) -> Iterator[tuple[str,
 
 
 @pytest.mark.browser
-def test_browser_signs_a_batch_and_sees_it_signed(served) -> None:  # noqa: ANN001
+def test_browser_signs_a_batch_and_sees_it_signed(served) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     url, archive = served
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
+            executable_path=str(CHROMIUM),
+            headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
         page = chromium.new_context(locale="vi-VN").new_page()

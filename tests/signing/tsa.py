@@ -32,13 +32,18 @@ def tsa_identity(ca: Authority) -> tuple[asn1_x509.Certificate, keys.PrivateKeyI
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=365))
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
         .sign(ca.key, hashes.SHA256())
     )
-    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    return (asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-            keys.PrivateKeyInfo.load(der_key))
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        keys.PrivateKeyInfo.load(der_key),
+    )
 
 
 @contextmanager
@@ -49,7 +54,7 @@ def timestamp_server(ca: Authority) -> Iterator[tuple[str, list[int]]]:
     served: list[int] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
             body = tsa.request_tsa_response(request).dump()
             served.append(len(body))

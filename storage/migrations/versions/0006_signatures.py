@@ -35,7 +35,9 @@ def upgrade() -> None:
         sa.Column("input_key", sa.String(length=512), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint("role IN ('officer', 'agency')", name=op.f("ck_signatures_role")),
-        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], name=op.f("fk_signatures_document_id_documents")),
+        sa.ForeignKeyConstraint(
+            ["document_id"], ["documents.id"], name=op.f("fk_signatures_document_id_documents")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signatures")),
         sa.UniqueConstraint("document_id", "role", name="uq_signatures_document_role"),
     )
