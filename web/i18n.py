@@ -169,6 +169,7 @@ WEB_MESSAGES: dict[str, tuple[str, str]] = {
     "sign.signed": ("đã ký số", "digitally signed"),
     "sign.role.officer": ("Người số hóa", "Digitizing officer"),
     "sign.role.agency": ("Cơ quan", "Agency"),
+    "sign.role.original": ("Chữ ký có sẵn trên tệp gốc", "Signed before it arrived"),
     "sign.status.valid": ("chữ ký hợp lệ", "signature valid"),
     "sign.status.untrusted": ("chứng thư không thuộc nơi tin cậy", "certificate not from a trusted root"),
     "sign.status.changed": ("tài liệu đã bị thay đổi sau khi ký", "document changed after signing"),

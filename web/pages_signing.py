@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -22,7 +23,6 @@ from sohoa.signing.errors import KeyAccessError
 from sohoa.signing.service import SIGNING_ROLES, Actor, Outcome, document_unit, sign_documents
 from sohoa.signing.settings import load_signing_settings
 from sohoa.signing.verify import load_certificates, load_crls, verify_pdf
-from storage.catalog.signatures import Signature
 from web.access import NotVisible, User, visible_document, visible_dossier
 from web.auth import check_csrf
 from web.deps import PageUser, ServicesDep
@@ -272,12 +272,14 @@ def download_signed(services: ServicesDep, user: PageUser, document_id: int) -> 
 
 @dataclass(frozen=True)
 class SignatureLine:
-    signature: Signature
+    role: str  # officer | agency (made in sohoa) | original (the file came in signed)
+    signer: str
+    signed_at: datetime | None
     status: str  # valid | untrusted | changed | revoked | expired | unverified
 
     @property
     def when(self) -> str:
-        return vietnam_time(self.signature.signed_at)
+        return vietnam_time(self.signed_at) if self.signed_at else "—"
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,7 @@ class SigningPanel:
 
 _verified: dict[tuple[str, str], tuple[float, list[Any]]] = {}
 VERIFY_CACHE_SECONDS = 300.0
+ORIGINAL_VERIFY_LIMIT = 50 * 1024 * 1024  # larger originals are not read on every dossier view
 
 
 def _status(report: Any) -> str:
@@ -303,38 +306,52 @@ def _status(report: Any) -> str:
     return "valid" if report.trusted else "untrusted"
 
 
-def signature_lines(request: Request, document_id: int) -> list[SignatureLine]:
-    """Each signature of a document with the status of its newest signed copy, verified against the
-    configured trust roots (results kept a few minutes, so a dossier page does not re-verify on every view)."""
-    services: Services = request.app.state.services
-    signatures = services.catalog.signatures_of_document(document_id)
-    if not signatures:
-        return []
-    newest = signatures[-1]
+def _reports(services: Services, key: str, sha256: str) -> list[Any]:
+    """Verification of one stored PDF against the configured trust roots, kept a few minutes so a dossier
+    page does not re-verify on every view."""
     settings = load_signing_settings()
-    cache_key = (newest.signed_sha256, "|".join(map(str, settings.trust_roots + settings.crls)))
+    cache_key = (sha256, "|".join(map(str, settings.trust_roots + settings.crls)))
     cached = _verified.get(cache_key)
     if cached and time.monotonic() - cached[0] < VERIFY_CACHE_SECONDS:
-        reports = cached[1]
-    else:
-        try:
-            reports = verify_pdf(
-                services.store.get_bytes(newest.signed_key),
-                load_certificates(list(settings.trust_roots)),
-                load_crls(list(settings.crls)),
-            )
-        except Exception:  # an unreadable copy is shown as unverified, never as valid
-            logging.getLogger("sohoa.web").exception("verifying %s failed", newest.signed_key)
-            reports = []
-        _verified[cache_key] = (time.monotonic(), reports)
-    by_role = {r.role: r for r in reports}
-    return [SignatureLine(s, _status(by_role.get(s.role))) for s in signatures]
+        return cached[1]
+    try:
+        reports = verify_pdf(
+            services.store.get_bytes(key),
+            load_certificates(list(settings.trust_roots)),
+            load_crls(list(settings.crls)),
+        )
+    except Exception:
+        logging.getLogger("sohoa.web").exception("verifying %s failed", key)
+        reports = []
+    _verified[cache_key] = (time.monotonic(), reports)
+    return reports
+
+
+def signature_lines(request: Request, document: Any) -> list[SignatureLine]:
+    """Each signature sohoa made on the document, with the status of its newest signed copy; or, for a file
+    that came in signed (a PDF original with signatures), the signatures it arrived with."""
+    services: Services = request.app.state.services
+    signatures = services.catalog.signatures_of_document(document.id)
+    if signatures:
+        newest = signatures[-1]
+        by_role = {r.role: r for r in _reports(services, newest.signed_key, newest.signed_sha256)}
+        return [
+            SignatureLine(s.role, s.signer_name, s.signed_at, _status(by_role.get(s.role)))
+            for s in signatures
+        ]
+    source = services.catalog.get_source_file(document.source_file_id)
+    if source.format != "pdf" or not source.object_key or source.size > ORIGINAL_VERIFY_LIMIT:
+        return []
+    return [
+        SignatureLine("original", r.signer, r.signed_at, _status(r))
+        for r in _reports(services, source.object_key, source.sha256)
+    ]
 
 
 def signing_panel(request: Request, user: User | None, document: Any) -> SigningPanel:
     services: Services = request.app.state.services
-    lines = signature_lines(request, document.id)
-    taken = {line.signature.role for line in lines}
+    lines = signature_lines(request, document)
+    taken = {line.role for line in lines}
     roles = [r for r in signing_roles(user) if r not in taken] if user and document.pdf_key else []
     batch_id = services.catalog.get_source_file(document.source_file_id).batch_id if roles else None
     return SigningPanel(lines, roles, batch_id)

@@ -212,3 +212,50 @@ def test_browser_signs_a_batch_and_sees_it_signed(served) -> None:
         (REPO / "tests" / "artifacts").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(REPO / "tests" / "artifacts" / "web-signed-dossier.png"), full_page=True)
         chromium.close()
+
+
+def test_a_file_that_came_in_signed_shows_its_signature(signing_app, agency_p12, tmp_path: Path) -> None:
+    import hashlib
+
+    from sohoa.compose import open_object_store
+    from sohoa.signing.keys import open_signer
+    from sohoa.signing.sign import SignatureRequest, sign_pdf
+    from storage.catalog import PageInput
+    from storage.objects import derived_key, original_key
+    from tests.signing.conftest import AGENCY, build_pdf
+
+    app, archive = signing_app
+    with open_signer(agency_p12, PASSPHRASE) as signer:
+        signed = sign_pdf(
+            build_pdf(tmp_path / "r.pdf", pages=1).read_bytes(),
+            signer,
+            SignatureRequest("agency", "Lê Văn Tám", AGENCY),
+        )
+    sha = hashlib.sha256(signed).hexdigest()
+    store = open_object_store(archive.settings.storage_url)
+    store.put_bytes(original_key(sha, ".pdf"), signed)
+    pdf_key = store.put_bytes(
+        derived_key(sha, "document-00001-00001.pdf"), build_pdf(tmp_path / "o.pdf", 1).read_bytes()
+    ).key
+    code = archive.dossiers[UNIT_A][0]
+    with open_catalog(archive.settings.database_url) as catalog:
+        source = catalog.record_source_file(
+            sha,
+            object_key=original_key(sha, ".pdf"),
+            original_name="kq.pdf",
+            size=len(signed),
+            format="pdf",
+            page_count=1,
+            batch_id=archive.batches[UNIT_A],
+        )
+        document = catalog.record_document(source.id, 1, 1)
+        catalog.record_pages(document.id, [PageInput(1, 0, "Kết quả", 91.0)])
+        catalog.link_document(document.id, code, "filename", ordinal=2, unit=UNIT_A)
+        catalog.mark_document_recognized(
+            document.id, pdf_key=pdf_key, verified_keys=[original_key(sha, ".pdf"), pdf_key]
+        )
+    c, _csrf = client(app, "can_bo_a")
+    page = c.get(f"/dossiers/{code}").text
+    section = page[page.index(f'id="signatures-{document.id}"') :]
+    assert "Chữ ký có sẵn trên tệp gốc" in section and AGENCY in section and "chữ ký hợp lệ" in section
+    assert store.get_bytes(original_key(sha, ".pdf")) == signed
