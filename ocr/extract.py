@@ -226,12 +226,25 @@ def _agency(lines: list[TextLine]) -> ExtractedField | None:
         return None
     # NĐ 30/2020: the superior body (if any) on the first line, the issuing body below it, maybe wrapped.
     body = header[1:3] if len(header) >= 2 else header[:1]
-    value = " ".join(ln.text[:end].strip(" .,-_") for ln, end in body)
+    value = _standard_agency_words(" ".join(ln.text[:end].strip(" .,-_") for ln, end in body))
     regions = [ln.region(0, end) for ln, end in body]
     boxes = [box for box, _ in regions if box]
     box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
     confidence = min(conf for _, conf in regions) * (0.9 if len(header) >= 2 else 0.75)
     return ExtractedField(value, round(confidence, 3), body[0][0].page, box)
+
+
+# Agency names begin with a fixed phrase; bold capitals often lose or gain a mark in OCR ("NHÂN DẪN").
+_AGENCY_PHRASES = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "CÔNG AN", "TÒA ÁN NHÂN DÂN", "SỞ", "PHÒNG")
+
+
+def _standard_agency_words(value: str) -> str:
+    words = value.split()
+    for phrase in _AGENCY_PHRASES:
+        size = len(phrase.split())
+        if len(words) > size and fold(" ".join(words[:size])) == fold(phrase):
+            return " ".join([phrase, *words[size:]])
+    return value
 
 
 def _title_like(folded: str) -> bool:

@@ -272,3 +272,12 @@ def test_a_speck_of_seal_ink_between_names_is_a_space() -> None:
     rows = [("R", 0.6, "KT. CHỦ TỊCH"), ("R", 0.615, "PHÓ CHỦ TỊCH"), ("R", 0.7, "Lê`Thu Hương")]
     fields = extract_metadata([page_from_rows(rows)])
     assert (fields["signer_title"].value, fields["signer"].value) == ("PHÓ CHỦ TỊCH", "Lê Thu Hương")
+
+
+def test_the_fixed_phrase_of_an_agency_name_is_spelled_right() -> None:
+    """Benchmark: bold capitals read 'ỦY BAN NHÂN DẪN' on 7 of 24 L0-L2 pages; the phrase is fixed by law."""
+    rows = [("L", 0.04, "UBND HUYỆN PHÚ LỘC"), ("L", 0.055, "ỦY BAN NHÂN DẪN XÃ LỘC AN"), ("L", 0.08, "Số: 1/QĐ-UBND")]
+    assert _one(rows, "agency").value == "ỦY BAN NHÂN DÂN XÃ LỘC AN"  # type: ignore[union-attr]
+    rows[1] = ("L", 0.055, "ỦY BAN NHÂN DÂN")  # the phrase alone, the place on the next line
+    rows.insert(2, ("L", 0.065, "XÃ LỘC AN"))
+    assert _one(rows, "agency").value == "ỦY BAN NHÂN DÂN XÃ LỘC AN"  # type: ignore[union-attr]
