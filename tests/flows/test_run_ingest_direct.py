@@ -21,7 +21,8 @@ import json, sys
 from pathlib import Path
 from flows.ingest import run_ingest
 from sohoa.compose import open_backends
-from sohoa.config import load_settings
+from sohoa.config import apply_prefect_defaults, load_settings
+apply_prefect_defaults()  # as the web app factory does before its upload worker calls run_ingest
 scans, registry, home = map(Path, sys.argv[1:4])
 backends = open_backends(load_settings({"SOHOA_HOME": str(home)}))
 try:
