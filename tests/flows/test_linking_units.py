@@ -91,11 +91,12 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sohoa.config import load_settings
 from web.app import create_app
-home, scans, password = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+home, scans, manifest, password = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 app = create_app(load_settings({"SOHOA_HOME": str(home)}), start_upload_worker=True)
 with TestClient(app) as client:
     token = client.post("/api/session", json={"username": "luu_tru_a", "password": password}).json()["csrf_token"]
     files = [("files", (p.name, p.read_bytes(), "image/png")) for p in sorted(scans.iterdir())]
+    files.append(("manifest", (manifest.name, manifest.read_bytes(), "text/csv")))
     response = client.post("/api/uploads", files=files, headers={"X-CSRF-Token": token})
     assert response.status_code == 202, response.text
     assert app.state.uploads.wait_idle(600)
@@ -126,12 +127,23 @@ def test_uploaded_files_naming_or_showing_other_units_codes_go_to_review(tmp_pat
     save_page(receipt, scans / "receipt.png")
     save_page(generate_page("decision", seed=9, level=0), scans / f"{CODE_A}.2.png")
 
-    env = sohoa_env(home, SOHOA_LANG="vi")
-    run = subprocess.run([sys.executable, "-c", UPLOAD, str(home), str(scans), PASSWORD], env=env, cwd=REPO,
+    # The registry sent with the upload tries to take unit B's dossier over (row 2) and updates one of A's (row 3).
+    manifest = tmp_path / "so-theo-doi.csv"
+    manifest.write_text(
+        "Mã hồ sơ,Đơn vị,Chủ hồ sơ,Ngày tiếp nhận,Trạng thái\n"
+        f"{CODE_B},{UNIT_A},Kẻ Mạo Danh,20/09/2022,Đã hủy\n"
+        f"{CODE_A},{UNIT_A},Nguyễn Văn Hùng,14/09/2022,Đã trả kết quả\n",
+        encoding="utf-8",
+    )
+    # Prefect starts a temporary API server for the ingest tasks; on a busy 2-core machine that takes a while.
+    env = sohoa_env(home, SOHOA_LANG="vi", PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="300")
+    run = subprocess.run([sys.executable, "-c", UPLOAD, str(home), str(scans), str(manifest), PASSWORD], env=env, cwd=REPO,
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     batch = json.loads(run.stdout.strip().splitlines()[-1])
-    assert batch["status"] == "finished" and batch["summary"]["new"] == 4, batch
+    assert batch["status"] == "finished" and batch["summary"]["new"] == 4, (batch["summary"], batch["errors"])
+    assert [row["row"] for row in batch["summary"]["registry_rows"]] == [2]
+    assert "another unit" in batch["summary"]["registry_rows"][0]["reason"]
 
     catalog = open_catalog(settings.database_url)
     try:
@@ -141,6 +153,11 @@ def test_uploaded_files_naming_or_showing_other_units_codes_go_to_review(tmp_pat
         assert catalog.documents_of_dossier(receipt.dossier_code) == []
         assert [d.source_file_id for d in catalog.documents_of_dossier(NO_UNIT)] == [source.id]
         assert catalog.get_dossier(NO_UNIT).unit is None
+        dossier_b = catalog.get_dossier(CODE_B)
+        assert (dossier_b.unit, dossier_b.applicant) == (UNIT_B, None)
+        assert catalog.get_dossier(CODE_A).status == "Đã trả kết quả"
+        updated = [e for e in catalog.events("dossier", CODE_A) if e.action == "dossier.registry_updated"]
+        assert [(e.actor, e.detail["changes"]["status"]["new"]) for e in updated] == [("luu_tru_a", "Đã trả kết quả")]
         reasons = {i.path: i.reason for i in catalog.review_items(status="open") if i.kind == "unlinked"}
         assert sorted(reasons) == sorted([f"{CODE_B}.2.png", f"{NO_UNIT}.2.png", "receipt.png"])
         assert "another unit" in reasons[f"{CODE_B}.2.png"] and "(filename)" in reasons[f"{CODE_B}.2.png"]
