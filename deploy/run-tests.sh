@@ -6,6 +6,7 @@ export SOHOA_CACHE="${SOHOA_CACHE:-$HOME/.cache/sohoa}"
 export SOHOA_REQUIRE_SERVICES="${SOHOA_REQUIRE_SERVICES:-1}"
 export PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1
 trap 'bash deploy/services.sh down >/dev/null 2>&1 || true' EXIT
+bash deploy/verapdf.sh install
 bash deploy/services.sh up > /dev/null
 set -a; . "$SOHOA_CACHE/run/services.env"; set +a
 mkdir -p tests/artifacts

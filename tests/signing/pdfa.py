@@ -10,7 +10,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-VERAPDF_HOME = Path(os.environ.get("SOHOA_VERAPDF_HOME") or Path.home() / ".cache" / "sohoa" / "verapdf")
+VERAPDF_HOME = Path(
+    os.environ.get("SOHOA_VERAPDF_HOME")
+    or Path(os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa") / "verapdf"
+)  # deploy/verapdf.sh install
 
 
 def assert_pdfa(path: Path) -> None:
