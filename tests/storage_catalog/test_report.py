@@ -95,12 +95,12 @@ def test_scoped_to_one_unit(built: Catalog) -> None:
     assert rows(report) == {"Hộ tịch": (2, 2, 1.0, 0.9), "Đất đai": (2, 1, 0.5, 0.9)}
     assert report.pages_processed == 6  # A's documents: 2 + 1 + 1 + 1 + 1 pages
     assert report.mean_confidence == pytest.approx((90 + 80 + 70 + 60 + 100 + 50) / 6)
-    assert report.review_backlog == {"unlinked": 1, "quarantined": 0, "low_confidence": 1, "blank": 0, "unreadable": 0}
+    assert report.review_backlog == {"unlinked": 1, "quarantined": 0, "low_confidence": 1, "blank": 0, "unreadable": 0, "classification": 0}
     assert report.quarantined_files == 0
 
     other = digitization_report(built, by="unit", units=["B"])
     assert rows(other) == {"B": (2, 1, 0.5, 0.869)}
-    assert other.review_backlog == {"unlinked": 0, "quarantined": 1, "low_confidence": 0, "blank": 0, "unreadable": 0}
+    assert other.review_backlog == {"unlinked": 0, "quarantined": 1, "low_confidence": 0, "blank": 0, "unreadable": 0, "classification": 0}
     assert other.quarantined_files == 1
 
 
@@ -108,7 +108,7 @@ def test_unscoped_page_and_review_figures(built: Catalog) -> None:
     report = digitization_report(built)
     assert report.pages_processed == 8
     assert report.mean_confidence == pytest.approx(610 / 8)
-    assert report.review_backlog == {"unlinked": 1, "quarantined": 1, "low_confidence": 1, "blank": 0, "unreadable": 0}
+    assert report.review_backlog == {"unlinked": 1, "quarantined": 1, "low_confidence": 1, "blank": 0, "unreadable": 0, "classification": 0}
     assert report.quarantined_files == 1
 
 

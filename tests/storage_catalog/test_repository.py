@@ -80,13 +80,14 @@ def test_a_rescan_is_a_new_version_and_the_old_one_stays(catalog: Catalog) -> No
     assert found == [(original.id, 1, 1), (rescan.id, 1, 2), (other.id, 2, 1)]
 
 
-def test_relinking_to_another_dossier_takes_the_next_free_version_there(catalog: Catalog) -> None:
+def test_relinking_to_another_dossier_takes_the_next_free_ordinal_there(catalog: Catalog) -> None:
+    # A document moved by hand is another paper of that dossier, not a rescan of its document 1 (issue 9 item 9).
     first = stored_document(catalog, "one.pdf")
     second = stored_document(catalog, "two.pdf")
     catalog.link_document(first.id, "D-2", "qr")
     catalog.link_document(second.id, "D-WRONG", "text")
     moved = catalog.link_document(second.id, "D-2", "manual", actor="officer")
-    assert (moved.dossier_code, moved.version, moved.link_method) == ("D-2", 2, "manual")
+    assert (moved.dossier_code, moved.ordinal, moved.version, moved.link_method) == ("D-2", 2, 1, "manual")
     assert catalog.documents_of_dossier("D-WRONG") == []
 
 
@@ -182,7 +183,8 @@ def test_quarantine_twice_gives_one_item_and_names_the_reason(catalog: Catalog) 
     unhashed = catalog.quarantine_file("/scans/empty.pdf", "empty file")
     assert first.id == again.id != unhashed.id
     assert catalog.find_source_file(sha("bad")).state == "quarantined"
-    assert catalog.review_backlog() == {"unlinked": 0, "quarantined": 2, "low_confidence": 0, "blank": 0, "unreadable": 0}
+    assert catalog.review_backlog() == {"unlinked": 0, "quarantined": 2, "low_confidence": 0, "blank": 0, "unreadable": 0,
+                                       "classification": 0}
     assert len([e for e in catalog.events("source_file") if e.action == "file.quarantined"]) == 1
 
 
