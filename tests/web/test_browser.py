@@ -21,7 +21,7 @@ import pytest
 
 from benchmarks.synth import generate_page, make_dossier, make_sample_batch, save_page
 from benchmarks.synth.content import PROCEDURES, UNITS
-from indexing.folding import fold
+from sohoa.domain.folding import fold
 from tests.flows.helpers import REPO, sohoa, sohoa_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
