@@ -34,6 +34,7 @@ class Backends:
     home: Path  # the data folder: uploads, caches, the embedded index
     language: str = "vi"  # default language of user-facing text
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    signing: dict[str, str] = field(default_factory=dict)  # Settings.signing, for the web's signing pages
 
     def close(self) -> None:
         self.index.close()

@@ -69,6 +69,7 @@ def sign(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from sohoa.compose import open_backends
+    from sohoa.signing.appearance import set_font_cache
     from sohoa.signing.keys import Pkcs11Key, Pkcs12Key
     from sohoa.signing.service import Actor, sign_documents
     from sohoa.signing.settings import load_signing_settings
@@ -97,8 +98,9 @@ def sign(
         key = Pkcs11Key(pkcs11_lib, token_label, key_label)  # type: ignore[arg-type]
         secret = _read_secret("--pin-stdin")
     settings = load_settings()
+    set_font_cache(settings.cache / "fonts")
     try:
-        signing = load_signing_settings()
+        signing = load_signing_settings(settings.signing)
         backends = open_backends(settings)
     except SohoaError as error:
         _fail(str(error), error.exit_code)
@@ -177,8 +179,9 @@ def verify(
     _quiet_libraries()
     if (file is None) == (dossier is None):
         _fail("chọn FILE hoặc --dossier CODE / give FILE or --dossier CODE")
+    settings = load_settings()
     try:
-        signing = load_signing_settings()
+        signing = load_signing_settings(settings.signing)
         roots_paths = list(signing.trust_roots) + list(trust_root or [])
         crl_paths = list(signing.crls) + list(crl or [])
         for path in roots_paths + crl_paths:
@@ -197,7 +200,7 @@ def verify(
         else:
             from sohoa.compose import open_backends
 
-            backends = open_backends(load_settings())
+            backends = open_backends(settings)
             try:
                 if backends.catalog.get_dossier(dossier or "") is None:
                     _fail(

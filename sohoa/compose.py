@@ -79,6 +79,7 @@ def open_backends(settings: Settings) -> Backends:
         home=settings.home,
         language=settings.language,
         retry=RetryPolicy(attempts=settings.storage_retries, first_delay=settings.storage_backoff),
+        signing=dict(settings.signing),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,9 @@ class SettingsError(SohoaError):
     """A setting that cannot be understood; the message names the variable (or sohoa.toml key) and the value."""
 
     exit_code = ExitCode.bad_arguments
+
+
+SIGNING_KEYS = ("trust_roots", "crls", "timestamp_url", "signing_keys")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class Settings:
     max_upload_bytes: int = 2 * 1024**3  # one web upload's request body
     max_form_bytes: int = 64 * 1024  # any other request body (login, forms, JSON)
     max_pages_per_file: int = 2000  # a file with more pages is quarantined
+    # Signing (docs/signing.md): trust_roots, crls, timestamp_url, signing_keys as written; sohoa.signing parses them.
+    signing: dict[str, str] = field(default_factory=dict)
+    cache: Path = Path.home() / ".cache" / "sohoa"  # SOHOA_CACHE: built tools and fonts, not archive data
 
     @property
     def is_embedded(self) -> bool:
@@ -86,6 +92,8 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
         max_upload_bytes=number("max_upload_bytes", str(2 * 1024**3), int),
         max_form_bytes=number("max_form_bytes", str(64 * 1024), int),
         max_pages_per_file=number("max_pages_per_file", "2000", int),
+        signing={key: pick(key, "") for key in SIGNING_KEYS},
+        cache=Path(pick("cache", str(Path.home() / ".cache" / "sohoa"))).expanduser(),
     )
 
 

@@ -183,15 +183,8 @@ def environment_reads(modules: dict[str, Path]) -> list[str]:
     return found
 
 
-# Not yet moved into sohoa.config (issue 11's signing reads its own variables); remove a line when it is.
-NOT_YET_IN_SETTINGS = [
-    "sohoa.signing.appearance: SOHOA_CACHE",
-    "sohoa.signing.settings: SOHOA_CRLS",
-    "sohoa.signing.settings: SOHOA_SIGNING_KEYS",
-    "sohoa.signing.settings: SOHOA_SIGNING_KEYS",
-    "sohoa.signing.settings: SOHOA_TIMESTAMP_URL",
-    "sohoa.signing.settings: SOHOA_TRUST_ROOTS",
-]
+# Every SOHOA_* and PREFECT_* variable is read in sohoa.config alone.
+NOT_YET_IN_SETTINGS: list[str] = []
 
 
 def test_only_the_settings_read_sohoa_and_prefect_variables() -> None:

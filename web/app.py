@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sohoa.compose import ingest_runner, open_backends
 from sohoa.config import Settings, apply_prefect_defaults, load_settings
+from sohoa.signing.appearance import set_font_cache
 from web.access import NotVisible, audit_denied
 from web.auth import AuthConfig, LoginRequired
 from web.deps import optional_user
@@ -46,6 +47,7 @@ def create_app(
     settings = settings or load_settings()
     apply_prefect_defaults()
     services = open_backends(settings)
+    set_font_cache(settings.cache / "fonts")
     try:
         services.index.ensure()
         services.catalog.delete_expired_sessions()  # and at every login (web.auth.log_in)

@@ -67,7 +67,7 @@ class SigningJobs:
     def start(
         self, services: Services, user: User, ids: list[int], role: str, pin: str, back: str, unit: str | None
     ) -> SigningJob:
-        settings = load_signing_settings()
+        settings = load_signing_settings(services.signing)
         key = settings.key_for(role, user.name if role == "officer" else (unit or ""))
         job = SigningJob(secrets.token_urlsafe(16), user.name, role, len(ids), back)
         with self._lock:
@@ -309,7 +309,7 @@ def _status(report: Any) -> str:
 def _reports(services: Services, key: str, sha256: str) -> list[Any]:
     """Verification of one stored PDF against the configured trust roots, kept a few minutes so a dossier
     page does not re-verify on every view."""
-    settings = load_signing_settings()
+    settings = load_signing_settings(services.signing)
     cache_key = (sha256, "|".join(map(str, settings.trust_roots + settings.crls)))
     cached = _verified.get(cache_key)
     if cached and time.monotonic() - cached[0] < VERIFY_CACHE_SECONDS:

@@ -117,6 +117,17 @@ def position_of(rect: tuple[float, float, float, float], page_box: tuple[float, 
     return f"{'top' if cy >= mid_y else 'bottom'}-{'left' if cx < mid_x else 'right'}"
 
 
+_font_cache = Path.home() / ".cache" / "sohoa" / "fonts"
+
+
+def set_font_cache(folder: Path) -> None:
+    """Where the box font, rescaled and cut once, is kept (the edges pass `Settings.cache / "fonts"`)."""
+    global _font_cache
+    if folder != _font_cache:
+        _font_cache = folder
+        font_file.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def font_file() -> str:
     """A TrueType font with Vietnamese glyphs, rescaled to 1000 units per em and cut to BOX_CHARACTERS.
@@ -138,7 +149,7 @@ def _at_1000_upem(font: Path) -> Path:
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    cache = Path(os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa") / "fonts"
+    cache = _font_cache
     stat = font.stat()
     target = cache / f"{font.stem}-{stat.st_size}-{int(stat.st_mtime)}-box-v2.ttf"
     if target.exists():

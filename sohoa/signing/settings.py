@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,10 +78,10 @@ def _paths(value: str) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def load_signing_settings(environ: dict[str, str] | None = None) -> SigningSettings:
-    """SOHOA_TRUST_ROOTS, SOHOA_CRLS, SOHOA_TIMESTAMP_URL and SOHOA_SIGNING_KEYS (see docs/signing.md)."""
-    env = os.environ if environ is None else environ
-    keys_file = Path(env["SOHOA_SIGNING_KEYS"]).expanduser() if env.get("SOHOA_SIGNING_KEYS") else None
+def load_signing_settings(values: Mapping[str, str]) -> SigningSettings:
+    """From `Settings.signing`: SOHOA_TRUST_ROOTS, SOHOA_CRLS, SOHOA_TIMESTAMP_URL and SOHOA_SIGNING_KEYS as
+    written (keys without the prefix, lower case; see docs/signing.md)."""
+    keys_file = Path(values["signing_keys"]).expanduser() if values.get("signing_keys") else None
     keys: dict[str, dict[str, Any]] = {}
     if keys_file is not None:
         try:
@@ -91,9 +92,9 @@ def load_signing_settings(environ: dict[str, str] | None = None) -> SigningSetti
                 f"{keys_file}: không đọc được cấu hình khóa / unreadable key configuration ({error})"
             ) from None
     return SigningSettings(
-        trust_roots=_paths(env.get("SOHOA_TRUST_ROOTS", "")),
-        crls=_paths(env.get("SOHOA_CRLS", "")),
-        timestamp_url=env.get("SOHOA_TIMESTAMP_URL") or None,
+        trust_roots=_paths(values.get("trust_roots", "")),
+        crls=_paths(values.get("crls", "")),
+        timestamp_url=values.get("timestamp_url") or None,
         keys_file=keys_file,
         keys=keys,
     )

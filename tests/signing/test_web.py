@@ -4,6 +4,7 @@ The browser test drives Debian's Chromium (Playwright) against a live `sohoa ser
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -35,10 +36,10 @@ def signing_app(tmp_path: Path, officer_p12, trust_root: Path, monkeypatch: pyte
     from web.app import create_app
 
     archive = build_archive(tmp_path / "home", password_hash=hash_password(PASSWORD))
-    for name, value in signing_env(archive.settings.home, officer_p12.path, trust_root).items():
-        monkeypatch.setenv(name, value)
+    env = signing_env(archive.settings.home, officer_p12.path, trust_root)
+    signing = {name.removeprefix("SOHOA_").lower(): value for name, value in env.items()}
     monkeypatch.setenv("SOHOA_LANG", "vi")
-    app = create_app(archive.settings, start_upload_worker=False)
+    app = create_app(dataclasses.replace(archive.settings, signing=signing), start_upload_worker=False)
     yield app, archive
     app.state.services.close()
 
