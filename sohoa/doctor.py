@@ -17,13 +17,22 @@ class Check:
     detail: str
 
 
-def _version(cmd: list[str]) -> str | None:
+PROBE_TIMEOUT = 20.0  # seconds a version probe may take; a hung program is a finding, not a crash
+
+
+def _version(cmd: list[str]) -> tuple[bool, str]:
+    """(usable, what it said) for one program's version probe."""
     exe = shutil.which(cmd[0])
     if exe is None:
-        return None
-    out = subprocess.run([exe, *cmd[1:]], capture_output=True, text=True, check=False, timeout=20)
+        return False, "not installed"
+    try:
+        out = subprocess.run([exe, *cmd[1:]], capture_output=True, text=True, check=False, timeout=PROBE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return False, f"{exe}: không trả lời sau {PROBE_TIMEOUT:g} giây / no answer after {PROBE_TIMEOUT:g} s"
+    except OSError as exc:
+        return False, f"{exe}: {exc.strerror or exc}"
     text = (out.stdout or out.stderr).strip().splitlines()
-    return text[0] if text else "?"
+    return True, text[0] if text else "?"
 
 
 def program_checks() -> list[Check]:
@@ -40,8 +49,8 @@ def program_checks() -> list[Check]:
     except MissingDependencyError as exc:
         checks.append(Check("tesseract", False, str(exc)))
     for name, cmd in (("poppler", ["pdftoppm", "-v"]), ("ghostscript", ["gs", "--version"])):
-        version = _version(cmd)
-        checks.append(Check(name, version is not None, version or "not installed"))
+        ok, detail = _version(cmd)
+        checks.append(Check(name, ok, detail))
     return checks
 
 
