@@ -8,6 +8,7 @@ goes to the review queue ('unlinked', with the reason) instead, checked in the s
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -137,6 +138,11 @@ def test_uploaded_files_naming_or_showing_other_units_codes_go_to_review(tmp_pat
     )
     # Prefect starts a temporary API server for the ingest tasks; on a busy 2-core machine that takes a while.
     env = sohoa_env(home, SOHOA_LANG="vi", PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="300")
+    # With the real Prefect server of `make test` when it runs: on a fresh PREFECT_HOME, files of one upload that
+    # start while the temporary API server is still being created can fail with "Server process did not start"
+    # (a known Prefect start-up race, noted in docs/ingest.md); this test is about unit scoping, not that race.
+    if os.environ.get("SOHOA_TEST_PREFECT_API_URL"):
+        env["PREFECT_API_URL"] = os.environ["SOHOA_TEST_PREFECT_API_URL"]
     run = subprocess.run([sys.executable, "-c", UPLOAD, str(home), str(scans), str(manifest), PASSWORD], env=env, cwd=REPO,
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
