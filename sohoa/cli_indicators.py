@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -44,6 +44,16 @@ def _print_unknown(catalog) -> int:
     return len(unknown)
 
 
+def _print_import(result: Any) -> None:
+    """The bad rows (stderr) and the counts of a procedure or unit import."""
+    for line in result.error_lines():
+        print(f"sohoa: {line}", file=sys.stderr)
+    print(
+        f"{result.inserted} mới / new, {result.updated} cập nhật / updated, {result.unchanged} không đổi / "
+        f"unchanged, {len(result.errors)} dòng lỗi / bad rows"
+    )
+
+
 @procedures_app.command("import")
 def procedures_import(
     path: Annotated[
@@ -59,12 +69,7 @@ def procedures_import(
             result = import_procedures(catalog, path, actor="cli")
         except SohoaError as exc:
             _fail(str(exc), ExitCode.bad_arguments)
-        for line in result.error_lines():
-            print(f"sohoa: {line}", file=sys.stderr)
-        print(
-            f"{result.inserted} mới / new, {result.updated} cập nhật / updated, {result.unchanged} không đổi / "
-            f"unchanged, {len(result.errors)} dòng lỗi / bad rows"
-        )
+        _print_import(result)
         _print_unknown(catalog)
     finally:
         catalog.close()
@@ -112,12 +117,7 @@ def units_import(
             result = import_units(catalog, path, actor="cli")
         except SohoaError as exc:
             _fail(str(exc), ExitCode.bad_arguments)
-        for line in result.error_lines():
-            print(f"sohoa: {line}", file=sys.stderr)
-        print(
-            f"{result.inserted} mới / new, {result.updated} cập nhật / updated, {result.unchanged} không đổi / "
-            f"unchanged, {len(result.errors)} dòng lỗi / bad rows"
-        )
+        _print_import(result)
     finally:
         catalog.close()
     if result.errors:
