@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from storage.catalog.core import CatalogCore, add_event, get_or_insert
 from storage.catalog.errors import RegistryFormatError
-from storage.catalog.registry import HEADER_SEARCH_ROWS, RowError, _cell_text, _rows, fold_header
+from storage.catalog.registry import RowError, _cell_text, _rows, find_header, fold_header
 from storage.catalog.schema import DossierRow, ProcedureRow
 
 PROCEDURE_HEADERS: dict[str, str] = {
@@ -88,21 +88,9 @@ def parse_yes_no(value: str | None) -> bool:
 
 
 def _header(path: Path, rows: Iterable[tuple[int, list[object]]]) -> dict[int, str]:
-    for number, row in rows:
-        found = {
-            index: PROCEDURE_HEADERS[fold_header(str(cell))]
-            for index, cell in enumerate(row)
-            if cell is not None and fold_header(str(cell)) in PROCEDURE_HEADERS
-        }
-        if "procedure_code" in found.values():
-            missing = [c for c in ("procedure", "written_result") if c not in found.values()]
-            if missing:
-                raise RegistryFormatError(path, f"row {number}: header lacks column(s) {', '.join(missing)}")
-            return found
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise RegistryFormatError(
-        path, f"no header row with 'procedure_code' or 'Mã TTHC' in the first {HEADER_SEARCH_ROWS} rows"
+    return find_header(
+        path, rows, lambda cell: None if cell is None else PROCEDURE_HEADERS.get(fold_header(str(cell))), "procedure_code", ("procedure", "written_result"),
+        "'procedure_code' or 'Mã TTHC'",
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -203,20 +203,30 @@ def _rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     raise RegistryFormatError(path, f"unsupported registry format {suffix or '(none)'}: use .csv or .xlsx")
 
 
-def _header(path: Path, rows: Iterator[tuple[int, list[object]]]) -> dict[int, str]:
+def find_header(
+    path: Path,
+    rows: Iterable[tuple[int, list[object]]],
+    column_of: Callable[[object], str | None],
+    key: str,
+    required: Sequence[str],
+    key_names: str,
+) -> dict[int, str]:
+    """Column index -> column name of the first row (within HEADER_SEARCH_ROWS) naming the `key` column; the
+    shared header search of the registry, procedure and unit tables. `key_names` spells the key for the error."""
     for number, row in rows:
-        columns = {index: column_of(cell) for index, cell in enumerate(row)}
-        found = {index: column for index, column in columns.items() if column}
-        if "dossier_code" in found.values():
-            missing = [column for column in REQUIRED if column not in found.values()]
+        found = {index: column for index, cell in enumerate(row) if (column := column_of(cell))}
+        if key in found.values():
+            missing = [column for column in required if column not in found.values()]
             if missing:
                 raise RegistryFormatError(path, f"row {number}: header lacks column(s) {', '.join(missing)}")
             return found
         if number >= HEADER_SEARCH_ROWS:
             break
-    raise RegistryFormatError(
-        path, f"no header row with 'dossier_code' or 'Mã hồ sơ' in the first {HEADER_SEARCH_ROWS} rows"
-    )
+    raise RegistryFormatError(path, f"no header row with {key_names} in the first {HEADER_SEARCH_ROWS} rows")
+
+
+def _header(path: Path, rows: Iterator[tuple[int, list[object]]]) -> dict[int, str]:
+    return find_header(path, rows, column_of, "dossier_code", REQUIRED, "'dossier_code' or 'Mã hồ sơ'")
 
 
 def _record(number: int, row: Sequence[object], header: dict[int, str]) -> RegistryRecord:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ocr.text import nfc
 from storage.catalog.core import CatalogCore, add_event, unit_id
 from storage.catalog.errors import CatalogError, RegistryFormatError
-from storage.catalog.registry import HEADER_SEARCH_ROWS, RowError, _cell_text, _rows, fold_header, parse_date
+from storage.catalog.registry import RowError, _cell_text, _rows, find_header, fold_header, parse_date
 from storage.catalog.schema import UNIT_TIERS, UnitRow
 
 UNIT_COLUMNS = ("code", "name", "tier", "parent", "successor", "merged_on")
@@ -132,18 +132,9 @@ def absorbed_by(successors: Mapping[str, str | None], codes: Iterable[str]) -> s
 
 
 def _header(path: Path, rows: Iterable[tuple[int, list[object]]]) -> dict[int, str]:
-    for number, row in rows:
-        found = {
-            index: UNIT_HEADERS[fold_header(str(cell))]
-            for index, cell in enumerate(row)
-            if cell is not None and fold_header(str(cell)) in UNIT_HEADERS
-        }
-        if "code" in found.values():
-            return found
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise RegistryFormatError(
-        path, f"no header row with 'code' or 'Mã đơn vị' in the first {HEADER_SEARCH_ROWS} rows"
+    return find_header(
+        path, rows, lambda cell: None if cell is None else UNIT_HEADERS.get(fold_header(str(cell))), "code", (),
+        "'code' or 'Mã đơn vị'",
     )
 
 
