@@ -212,7 +212,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise RegistryFormatError(path, f"not UTF-8 text (byte {error.start}): save the export as UTF-8 CSV")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # The delimiter is read off the first line that has one: a title line above the header often has none.
+    first_line = next((line for line in text.splitlines() if any(d in line for d in ";,\t")), "")
     delimiter = max((";", ",", "\t"), key=first_line.count)
     for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
         yield number, list(row)
