@@ -80,6 +80,8 @@ def describe_document(
         catalog.set_content_hash(document_id, digest)
     result = classify_document(list(pages))
     role = catalog.set_document_role(document_id, result.role, result.doc_type, result.confidence)
+    # A role the registry stated (`sohoa roles import`) beats the guess; it keeps the guessed type if it has none.
+    role = catalog.apply_stated_role(document_id) or role
     if role.role_source == "auto" and result.confidence < REVIEW_CONFIDENCE:
         reasons = "; ".join(result.reasons)
         catalog.open_review_item(

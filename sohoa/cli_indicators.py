@@ -1,5 +1,7 @@
-"""Command line for issue 10: `sohoa procedures import|list|check`, `sohoa units import|list`, and the
-`sohoa report --indicators` output (QĐ 766 indicators as a table, JSON, or the monthly XLSX/CSV)."""
+"""Command line for issue 10: `sohoa procedures import|list|check`, `sohoa units import|list`,
+`sohoa roles import` (document roles stated by the registry), `sohoa export documents` (documents with their
+role, code, reuse and extracted data) and the `sohoa report --indicators` output (QĐ 766 indicators as a
+table, JSON, or the monthly XLSX/CSV)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ procedures_app = typer.Typer(
     no_args_is_help=True, help="Danh mục TTHC / procedure catalogue (mã, tên, lĩnh vực)."
 )
 units_app = typer.Typer(no_args_is_help=True, help="Cây đơn vị và sáp nhập / unit tree and mergers.")
+roles_app = typer.Typer(
+    no_args_is_help=True, help="Vai trò tài liệu theo sổ đăng ký / document roles stated by the registry."
+)
+export_app = typer.Typer(no_args_is_help=True, help="Xuất dữ liệu / exports.")
 
 
 def _open():
@@ -140,6 +146,83 @@ def units_list() -> None:
         catalog.close()
 
 
+@roles_app.command("import")
+def roles_import(
+    path: Annotated[
+        Path,
+        typer.Argument(help="CSV or XLSX: dossier_code, file_name, role, doc_type (Mã hồ sơ, Tên tệp, Vai trò, "
+                       "Loại giấy tờ)."),
+    ],
+) -> None:
+    """Set the role (and type) the registry states for each dossier's file: thành phần / kết quả / giấy tiếp
+    nhận (component, result, receipt). Beats the classifier, not staff; remembered for documents ingested later."""
+    from storage.catalog.registry_roles import import_registry_roles
+
+    catalog = _open()
+    try:
+        try:
+            result = import_registry_roles(catalog, path, actor="cli")
+        except SohoaError as exc:
+            _fail(str(exc), ExitCode.bad_arguments)
+        _print_import(result)
+        print(
+            f"{result.applied} tài liệu đã đổi vai trò / documents changed, {result.waiting} dòng chờ tài liệu "
+            f"được nạp / rows waiting for their document"
+        )
+    finally:
+        catalog.close()
+    if result.errors:
+        raise typer.Exit(int(ExitCode.some_files_failed))
+
+
+@export_app.command("documents")
+def export_documents(
+    out: Annotated[Path, typer.Option("--out", help="FILE.xlsx or FILE.csv")],
+    units: Annotated[
+        list[str] | None, typer.Option("--unit", help="Only this unit and the units merged into it (repeatable).")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Dossiers received in YYYY, YYYY-Qn or YYYY-MM.")
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="vi (default: SOHOA_LANG) or en headers.")] = None,
+) -> None:
+    """One row per document: dossier, unit, procedure, file, role, type, confidence, digitization code, reuse
+    and the extracted fields (number, date, agency, signer, subject, owner, ID, validity) with their source."""
+    from storage.catalog.document_export import iter_document_rows
+    from storage.catalog.indicators import period_bounds
+    from web.document_exports import documents_csv, documents_xlsx
+
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        _fail(f"{out}: chỉ ghi .xlsx hoặc .csv / only .xlsx or .csv", ExitCode.bad_arguments)
+    language = lang or load_settings().language
+    if language not in ("vi", "en"):
+        _fail(f"--lang {language}: phải là / must be vi or en", ExitCode.bad_arguments)
+    if period:
+        try:
+            period_bounds(period)
+        except ValueError as exc:
+            _fail(str(exc), ExitCode.bad_arguments)
+    catalog = _open()
+    count = 0
+    try:
+        def counted():  # noqa: ANN202 - a generator of the rows, counting them
+            nonlocal count
+            for row in iter_document_rows(catalog, units or None, period):
+                count += 1
+                yield row
+
+        if suffix == ".csv":
+            with out.open("wb") as handle:
+                for piece in documents_csv(counted(), language):
+                    handle.write(piece)
+        else:
+            out.write_bytes(documents_xlsx(counted(), language))
+    finally:
+        catalog.close()
+    print(f"sohoa: {out}: {count} tài liệu / documents", file=sys.stderr)
+
+
 def _score(item) -> str:
     if item.rate is None:
         return f"{item.numerator}/{item.denominator} —"
@@ -216,3 +299,5 @@ def indicators_command(
 def register(app: typer.Typer) -> None:
     app.add_typer(procedures_app, name="procedures")
     app.add_typer(units_app, name="units")
+    app.add_typer(roles_app, name="roles")
+    app.add_typer(export_app, name="export")

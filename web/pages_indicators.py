@@ -1,24 +1,35 @@
 """QĐ 766 indicators on the web (issue 10): the figures the dashboard shows (same numbers as
 `sohoa report --indicators --json`), their JSON and XLSX/CSV downloads, and staff corrections of a document's
-role, type and extracted fields by API and from the dossier view."""
+role, type, extracted fields and portal reuse by API and from the dossier view, and the documents export
+(role, type, code, reuse and extracted fields of every document in the user's units)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from storage.catalog import Catalog
-from storage.catalog.indicators import GROUPS, IndicatorReport, dossier_facts, indicator_report, monthly_table
+from storage.catalog.document_export import iter_document_rows
+from storage.catalog.indicators import (
+    GROUPS,
+    IndicatorReport,
+    dossier_facts,
+    indicator_report,
+    monthly_table,
+    period_bounds,
+)
 from storage.catalog.roles import FieldValue
-from storage.catalog.schema import DOCUMENT_ROLES, ProcedureRow, UnitRow
-from web.access import User, require, visible_document
+from storage.catalog.schema import DOCUMENT_ROLES, REUSE_ORIGINS, ProcedureRow, UnitRow
+from web.access import NotVisible, User, require, visible_document
 from web.auth import check_csrf
 from web.deps import ApiUser, PageUser, ServicesDep
+from web.document_exports import ROLE_LABELS, documents_csv, documents_xlsx
 from web.files import content_disposition
+from web.i18n import language_of
 from web.indicator_exports import indicators_xlsx, monthly_csv
 from web.report_cache import ReportCache, catalogue_signature
 from web.services import Services
@@ -121,6 +132,41 @@ def indicators_download(
     return Response(body, media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 
+@router.get("/dashboard/documents.{fmt}", include_in_schema=False)
+def documents_download(
+    request: Request,
+    services: ServicesDep,
+    user: PageUser,
+    fmt: str,
+    period: str | None = None,
+    unit: str | None = None,
+) -> Response:
+    """Every document of the user's units (or of `unit`, one of them) with its role, type, digitization code,
+    reuse and extracted fields; CSV streamed, XLSX built row by row. `period` filters by dossier reception."""
+    require(user, "dashboard")
+    if fmt not in ("xlsx", "csv"):
+        raise HTTPException(status_code=404, detail="not found")
+    if period:
+        try:
+            period_bounds(period)
+        except ValueError as exc:
+            raise HTTPException(status_code=400, detail=str(exc)) from None
+    if unit and not user.sees_unit(unit):
+        raise NotVisible("other_unit")
+    units = [unit] if unit else user.allowed_units
+    lang = language_of(request, services.language)
+    services.catalog.record_event(
+        user.name, "documents.export", "report", "documents", {"format": fmt, "period": period, "unit": unit}
+    )
+    rows = iter_document_rows(services.catalog, units, period or None)
+    name = f"tai-lieu-so-hoa-{period or 'tat-ca'}.{fmt}"
+    headers = {"Content-Disposition": content_disposition(name)}
+    if fmt == "csv":
+        return StreamingResponse(documents_csv(rows, lang), media_type="text/csv; charset=utf-8", headers=headers)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(documents_xlsx(rows, lang), media_type=media, headers=headers)
+
+
 # -- corrections by staff ------------------------------------------------------------------------------
 
 
@@ -196,6 +242,52 @@ def api_correct_role(services: ServicesDep, user: ApiUser, document_id: int, bod
     return _correct(services, user, document_id, body)
 
 
+class ReuseIn(BaseModel):
+    origin: str | None = Field(default=None, description="portal | catalogue | null (not reused)")
+    from_document_id: int | None = Field(default=None, description="the earlier document, for 'catalogue'")
+
+
+def _set_reuse(services: Services, user: User, document_id: int, body: ReuseIn) -> dict[str, Any]:
+    require(user, "review")
+    visible_document(services.catalog, user, document_id)
+    if body.origin is not None and body.origin not in REUSE_ORIGINS:
+        raise HTTPException(status_code=422, detail=f"origin must be one of {', '.join(REUSE_ORIGINS)} or null")
+    if body.origin == "catalogue":
+        if body.from_document_id is None:
+            raise HTTPException(status_code=422, detail="origin 'catalogue' needs from_document_id")
+        visible_document(services.catalog, user, body.from_document_id)
+    try:
+        services.catalog.mark_reused(
+            document_id, body.origin, body.from_document_id, actor=user.name, source="staff"
+        )
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    return _read(services, document_id)
+
+
+@router.put("/api/documents/{document_id}/reuse", tags=["documents"])
+def api_set_reuse(services: ServicesDep, user: ApiUser, document_id: int, body: ReuseIn) -> dict[str, Any]:
+    """Staff (archive staff, admin) mark a component as taken from the national portal (`{"origin": "portal"}`)
+    or from an earlier document (`{"origin": "catalogue", "from_document_id": N}`), or clear it
+    (`{"origin": null}`); audited, and kept over the automatic reuse check."""
+    return _set_reuse(services, user, document_id, body)
+
+
+@router.post("/documents/{document_id}/reuse", include_in_schema=False)
+def form_set_reuse(
+    services: ServicesDep,
+    user: PageUser,
+    document_id: int,
+    origin: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The dossier view's "reused from the national portal" switch; back to the dossier afterwards."""
+    check_csrf(user, csrf_token)
+    result = _set_reuse(services, user, document_id, ReuseIn(origin=origin or None))
+    target = f"/dossiers/{result['dossier_code']}" if result["dossier_code"] else "/review"
+    return RedirectResponse(target, status_code=303)
+
+
 @router.post("/documents/{document_id}/role", include_in_schema=False)
 def form_correct_role(
     request: Request,
@@ -212,13 +304,6 @@ def form_correct_role(
     result = _correct(services, user, document_id, form)
     target = f"/dossiers/{result['dossier_code']}" if result["dossier_code"] else "/review"
     return RedirectResponse(target, status_code=303)
-
-
-ROLE_LABELS = {
-    "receipt": ("Giấy tiếp nhận (không phải thành phần)", "Receipt (not a component)"),
-    "component": ("Thành phần hồ sơ", "Dossier component"),
-    "result": ("Kết quả giải quyết", "Settlement result"),
-}
 
 
 def document_role_panel(request: Request, user: User | None, document_id: int) -> dict[str, Any]:

@@ -96,6 +96,7 @@ def assign_dossier(services: Services, user: User, entry: ReviewEntry, raw_code:
         )
     except LinkRefused:
         raise NotVisible("other_unit") from None
+    catalog.apply_stated_role(entry.document_id, actor=user.name)  # the role the registry stated, if any
     services.index.index_pages(page_document(row) for row in catalog.iter_pages_for_index(dossier_code=code))
     catalog.resolve_review_item(entry.item.id, user.name, f"linked to {code}")
     catalog.record_event(

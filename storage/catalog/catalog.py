@@ -9,6 +9,7 @@ from storage.catalog.documents import DocumentsMixin
 from storage.catalog.files import FilesMixin
 from storage.catalog.pages import PagesMixin
 from storage.catalog.procedures import ProceduresMixin
+from storage.catalog.registry_roles import RegistryRolesMixin
 from storage.catalog.review import ReviewMixin
 from storage.catalog.roles import RolesMixin
 from storage.catalog.signatures import SignaturesMixin
@@ -18,7 +19,7 @@ from storage.catalog.units import UnitsMixin
 
 class Catalog(
     FilesMixin, DocumentsMixin, PagesMixin, ReviewMixin, TargetsMixin, AccountsMixin, UnitsMixin, ProceduresMixin,
-    RolesMixin, SignaturesMixin,
+    RegistryRolesMixin, RolesMixin, SignaturesMixin,
 ):
     """Every repository call is its own transaction and safe to repeat after a crash."""
 

@@ -66,7 +66,7 @@ class DossierFacts:
     written_result: bool | None  # None: the procedure is not in the catalogue
     digitized_component: bool  # a component digitized here (not reused)
     reused_component: bool  # a component taken from an earlier digitized document of the catalogue
-    portal_reuse: bool  # a component taken from the national portal (Cổng DVCQG)
+    portal_reuse: bool  # a component taken from the national portal (Cổng DVCQG), or the registry says so
     digitized_result: bool
     unclassified: bool = False  # digitized documents without a role
 
@@ -335,6 +335,7 @@ def dossier_facts(
                 _has(role="component", reuse_origin="portal"),
                 _has(role="result", state=DIGITIZED_STATE),
                 _has(role_is_null=True, state=DIGITIZED_STATE),
+                DossierRow.portal_reuse,
             )
             .select_from(DossierRow)
             .outerjoin(UnitRow, DossierRow.unit_id == UnitRow.id)
@@ -361,7 +362,7 @@ def dossier_facts(
             written_result=None if row[7] is None else bool(row[7]),
             digitized_component=bool(row[8]),
             reused_component=bool(row[9]),
-            portal_reuse=bool(row[10]),
+            portal_reuse=bool(row[10]) or bool(row[13]),
             digitized_result=bool(row[11]),
             unclassified=bool(row[12]),
         )

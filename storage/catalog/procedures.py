@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from storage.catalog.core import CatalogCore, add_event, get_or_insert
 from storage.catalog.errors import RegistryFormatError
-from storage.catalog.registry import RowError, _cell_text, _rows, find_header, fold_header
+from storage.catalog.registry import RowError, _cell_text, _rows, find_header, fold_header, parse_yes_no
 from storage.catalog.schema import DossierRow, ProcedureRow
 
 PROCEDURE_HEADERS: dict[str, str] = {
@@ -37,8 +37,6 @@ PROCEDURE_HEADERS: dict[str, str] = {
     "ket qua": "result_types",
     "ten ket qua": "result_types",
 }
-YES = frozenset({"yes", "y", "co", "x", "1", "true", "dung"})
-NO = frozenset({"no", "n", "khong", "0", "false", "sai", ""})
 
 
 @dataclass(frozen=True)
@@ -75,16 +73,6 @@ class ProcedureImport:
 
     def error_lines(self) -> list[str]:
         return [f"{self.path}: row {error.row}: {error.reason}" for error in self.errors]
-
-
-def parse_yes_no(value: str | None) -> bool:
-    """'yes'/'no', 'Có'/'Không', 'x'/'', 1/0; anything else is an error naming the value."""
-    folded = fold_header(value or "")
-    if folded in YES:
-        return True
-    if folded in NO:
-        return False
-    raise ValueError(f"written_result {value!r} is not yes/no (Có/Không)")
 
 
 def _header(path: Path, rows: Iterable[tuple[int, list[object]]]) -> dict[int, str]:

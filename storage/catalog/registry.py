@@ -36,6 +36,7 @@ COLUMNS = (
     "due_at",
     "resolved_at",
     "document_number",
+    "portal_reuse",
 )
 REQUIRED = ("dossier_code", "unit", "received_at")
 DATE_COLUMNS = ("received_at", "due_at", "resolved_at")
@@ -53,6 +54,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "due_at": ("due at", "han xu ly", "ngay hen tra", "han xu ly ngay hen tra"),
     "resolved_at": ("resolved at", "ngay tra ket qua", "ngay tra", "ngay hoan thanh"),
     "document_number": ("document number", "so van ban", "so van ban ket qua"),
+    "portal_reuse": (
+        "portal reuse",
+        "reused from portal",
+        "tai su dung tu cong dvcqg",
+        "tai su dung tu cong dich vu cong quoc gia",
+        "tai su dung du lieu",
+        "tai su dung",
+    ),
 }
 _HEADER_TO_COLUMN = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
 HEADER_SEARCH_ROWS = 20  # exports often put a title and blank lines above the header row
@@ -70,6 +79,9 @@ _DATE_FORMATS = (
     "%Y-%m-%dT%H:%M:%S",
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+# Yes/no cells of the registry and the procedure catalogue, folded ('Có' -> 'co', 'Không' -> 'khong').
+YES = frozenset({"yes", "y", "co", "x", "1", "true", "dung"})
+NO = frozenset({"no", "n", "khong", "0", "false", "sai", ""})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -150,6 +162,33 @@ def parse_date(value: object) -> datetime | None:
     raise ValueError(f"cannot read date {value!r} (expected dd/mm/yyyy or yyyy-mm-dd)")
 
 
+def parse_yes_no(value: str | None, column: str = "written_result") -> bool:
+    """'yes'/'no', 'Có'/'Không', 'x'/'', 1/0; anything else is an error naming the column and the value."""
+    folded = fold_header(value or "")
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    raise ValueError(f"{column} {value!r} is not yes/no (Có/Không)")
+
+
+def parse_flag_or_count(value: object, column: str) -> bool | None:
+    """A yes/no cell that may also hold a count ('Có', 'không', 1, 0, '3' -> True when > 0); empty: None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value > 0
+    text = " ".join(nfc(str(value)).split())
+    if re.fullmatch(r"\d+", text):
+        return int(text) > 0
+    try:
+        return parse_yes_no(text, column)
+    except ValueError:
+        raise ValueError(f"{column} {value!r} is not Có/Không, yes/no, 1/0 or a count") from None
+
+
 def _from_excel_serial(serial: float) -> datetime:
     if not 1 <= serial < 2_958_466:
         raise ValueError(f"{serial} is not an Excel date")
@@ -173,7 +212,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise RegistryFormatError(path, f"not UTF-8 text (byte {error.start}): save the export as UTF-8 CSV")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # The delimiter is read off the first line that has one: a title line above the header often has none.
+    first_line = next((line for line in text.splitlines() if any(d in line for d in ";,\t")), "")
     delimiter = max((";", ",", "\t"), key=first_line.count)
     for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
         yield number, list(row)
@@ -238,6 +278,8 @@ def _record(number: int, row: Sequence[object], header: dict[int, str]) -> Regis
                 values[column] = parse_date(cell)
             except ValueError as error:
                 raise ValueError(f"{column}: {error}") from None
+        elif column == "portal_reuse":
+            values[column] = parse_flag_or_count(cell, column)
         else:
             values[column] = _cell_text(cell)
     for column in REQUIRED:

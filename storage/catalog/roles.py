@@ -237,21 +237,35 @@ class RolesMixin(CatalogCore):
             _document(session, document_id).content_hash = content_hash
 
     def mark_reused(
-        self, document_id: int, origin: str, from_document_id: int | None = None, *, actor: str = "ingest"
+        self,
+        document_id: int,
+        origin: str | None,
+        from_document_id: int | None = None,
+        *,
+        actor: str = "ingest",
+        source: str = "auto",
     ) -> DocumentRole:
         """Record that a component was taken from already digitized data: an earlier document of the
-        catalogue (`from_document_id`) or the national portal (origin 'portal')."""
-        if origin not in REUSE_ORIGINS:
+        catalogue (`from_document_id`) or the national portal (origin 'portal'); origin None clears it.
+        What staff set (or cleared) is not replaced by the automatic check (`source`: auto < registry < staff)."""
+        if origin is not None and origin not in REUSE_ORIGINS:
             raise ValueError(f"reuse origin must be one of {REUSE_ORIGINS}, not {origin!r}")
+        if source not in ROLE_SOURCES:
+            raise ValueError(f"reuse source must be one of {ROLE_SOURCES}, not {source!r}")
         if origin == "catalogue" and from_document_id is None:
             raise ValueError("reuse from the catalogue needs the earlier document")
+        if origin != "catalogue":
+            from_document_id = None  # only a catalogue reuse points at an earlier document
         with self.transaction() as session:
             row = _document(session, document_id)
             if from_document_id is not None:
                 if from_document_id == document_id:
                     raise ValueError(f"document {document_id} cannot reuse itself")
                 _document(session, from_document_id)
+            if _outranked(row.reuse_source, source):
+                return _record(session, row)
             if (row.reuse_origin, row.reused_from_document_id) != (origin, from_document_id):
+                old = {"origin": row.reuse_origin, "from_document_id": row.reused_from_document_id}
                 row.reuse_origin, row.reused_from_document_id = origin, from_document_id
                 add_event(
                     session,
@@ -259,8 +273,9 @@ class RolesMixin(CatalogCore):
                     "document.reused",
                     "document",
                     row.id,
-                    {"origin": origin, "from_document_id": from_document_id},
+                    {"origin": origin, "from_document_id": from_document_id, "source": source, "old": old},
                 )
+            row.reuse_source = source
             session.flush()
             return _record(session, row)
 

@@ -94,6 +94,8 @@ class DossierRow(Base):
     document_number: Mapped[str | None] = mapped_column(String(128))
     # False for a dossier first seen on a scan and not (yet) in the one-stop registry export.
     in_registry: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The registry says the dossier reused data from the national portal (Cổng DVCQG); None: not stated.
+    portal_reuse: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -171,6 +173,29 @@ class DocumentRow(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     reused_from_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     reuse_origin: Mapped[str | None] = mapped_column(String(16))
+    # Who set (or cleared) the reuse: an automatic re-run never replaces what staff set (auto < registry < staff);
+    # one of ROLE_SOURCES, checked by roles.mark_reused (no CHECK: see migration 0008).
+    reuse_source: Mapped[str | None] = mapped_column(String(16))
+
+
+class RegistryRoleRow(Base):
+    """A document role stated by the one-stop system (`sohoa roles import`): the paper named `file_key`
+    (original file name, case-folded) of dossier `dossier_code` is a receipt, component or result. Kept so a
+    document ingested later gets the stated role too."""
+
+    __tablename__ = "registry_roles"
+    __table_args__ = (
+        UniqueConstraint("dossier_code", "file_key", name="uq_registry_roles_dossier_file"),
+        CheckConstraint(_one_of("role", DOCUMENT_ROLES), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_code: Mapped[str] = mapped_column(String(128))
+    file_key: Mapped[str] = mapped_column(String(512))
+    file_name: Mapped[str] = mapped_column(Text)  # as the registry wrote it
+    role: Mapped[str] = mapped_column(String(16))
+    doc_type: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class DocumentFieldRow(Base):

@@ -87,3 +87,20 @@ def test_classified_extracted_and_coded_once(tmp_path: Path) -> None:
         assert (
             len([i for i in catalog.review_items(kind="classification") if i.document_id == result.id]) == 1
         )
+
+
+def test_a_role_stated_by_the_registry_before_the_scan_is_kept_by_classification(tmp_path: Path) -> None:
+    """`sohoa roles import` said form.pdf of the dossier is a result; the classifier reads a declaration form
+    (component). The document ingested afterwards is a result (source registry), typed by the classifier since
+    the registry gave no type, coded as a result, and no review item asks about it."""
+    from storage.catalog.registry_roles import import_registry_roles
+
+    code = "H21.65-250701-0001"
+    (tmp_path / "roles.csv").write_text(f"Mã hồ sơ,Tên tệp,Vai trò\n{code},form.pdf,Kết quả\n", encoding="utf-8")
+    with open_catalog(f"sqlite:///{tmp_path / 'c.db'}") as catalog:
+        assert import_registry_roles(catalog, tmp_path / "roles.csv").waiting == 1
+        document = digitize(catalog, "form.pdf", code)
+        role = describe_document(catalog, document.id, [page(FORM_LINES)], code)
+        assert (role.role, role.role_source) == ("result", "registry")
+        assert role.doc_type is not None and role.digitization_code == f"{code}-KQ1"
+        assert catalog.review_items(kind="classification") == []

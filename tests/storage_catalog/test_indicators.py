@@ -255,3 +255,90 @@ def test_digitization_code_is_kept_when_re_linked(catalog: Catalog) -> None:
     )
     recognize(catalog, document, [90.0])
     assert catalog.document_role(document.id).digitization_code == "H21.65-250701-0001-KQ1"
+
+
+PORTAL_REGISTRY = """Mã hồ sơ,Đơn vị,Ngày tiếp nhận,Tái sử dụng từ Cổng DVCQG
+D2,X.BT,12/06/2025,Có
+D3,X.MH,05/07/2025,1
+D4,X.MH,06/07/2025,không
+"""
+
+
+def test_a_dossier_the_registry_marks_as_portal_reuse_counts_for_4_3_and_the_monthly_column(
+    built: Catalog, tmp_path: Path
+) -> None:
+    """D2 (X.BT -> X.MH) had no reuse; the one-stop export now says it reused portal data. D3 already had a
+    portal component and is flagged too: it counts once. D4 is "không" (its catalogue reuse stays).
+
+    4.3 overall: D2, D3, D4 = 3/7 = 42.86 % -> 0.4286 / 0.8 x 2 = 1.0714 points (was 2/7, 0.7143).
+    X.MH: 3/5 = 60 % -> 1.5 points (was 2/5, 1.0). 4.2 is unchanged: D2 already had a component and still lacks
+    its result. Monthly X.MH: "Có tái sử dụng từ Cổng DVCQG" 1 -> 2 (D2, D3); total 1 -> 2.
+    """
+    (tmp_path / "portal.csv").write_text(PORTAL_REGISTRY, encoding="utf-8")
+    result = import_registry(built, tmp_path / "portal.csv", actor="lan")
+    assert (result.errors, result.updated) == ([], 3)
+    overall = indicator_report(built).overall
+    assert (overall.reuse.numerator, overall.reuse.points) == (3, 1.0714)
+    assert overall.digitization.numerator == 4
+    rows = {row.key: row for row in indicator_report(built, by="unit").rows}
+    assert (rows["X.MH"].reuse.numerator, rows["X.MH"].reuse.points) == (3, 1.5)
+    monthly, total = monthly_table(dossier_facts(built))
+    assert {row.unit: row.cells() for row in monthly}["X.MH"] == [5, 1, 4, 1, 2, 5, 3, 2]
+    assert total.portal_reuse == 2
+    changes = [e.detail["changes"] for e in built.events("dossier", "D2") if e.action == "dossier.registry_updated"]
+    assert changes[-1]["portal_reuse"] == {"old": None, "new": True}
+    # A later export says "Không" for D2: the flag is cleared, audited, and D2 no longer counts.
+    (tmp_path / "portal.csv").write_text(PORTAL_REGISTRY.replace("Có", "Không"), encoding="utf-8")
+    assert import_registry(built, tmp_path / "portal.csv", actor="lan").updated == 1
+    assert indicator_report(built).overall.reuse.numerator == 2
+    assert built.events("dossier", "D2")[-1].detail["changes"]["portal_reuse"] == {"old": True, "new": False}
+
+
+def test_a_registry_without_the_portal_column_leaves_the_flag_alone(built: Catalog, tmp_path: Path) -> None:
+    (tmp_path / "portal.csv").write_text(PORTAL_REGISTRY, encoding="utf-8")
+    import_registry(built, tmp_path / "portal.csv")
+    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
+    assert import_registry(built, tmp_path / "registry.csv").updated == 0  # no portal column: nothing changes
+    assert indicator_report(built).overall.reuse.numerator == 3
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("Có", True), ("co", True), ("yes", True), ("x", True), ("1", True), ("3", True), ("Không", False),
+     ("no", False), ("0", False), ("", None)],
+)
+def test_portal_reuse_cells(tmp_path: Path, cell: str, expected: bool | None) -> None:
+    from storage.catalog.registry import read_registry
+
+    (tmp_path / "r.csv").write_text(
+        f"dossier_code,unit,received_at,Tái sử dụng dữ liệu\nD1,X,01/07/2025,{cell}\n", encoding="utf-8"
+    )
+    parsed = read_registry(tmp_path / "r.csv")
+    assert parsed.errors == [] and parsed.records[0].values["portal_reuse"] is expected
+
+
+def test_a_bad_portal_reuse_cell_is_a_row_error(catalog: Catalog, tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(
+        "dossier_code,unit,received_at,portal_reuse\nD1,X,01/07/2025,maybe\nD2,X,01/07/2025,yes\n",
+        encoding="utf-8",
+    )
+    result = import_registry(catalog, tmp_path / "r.csv")
+    assert result.error_lines() == [
+        f"{tmp_path / 'r.csv'}: row 2: portal_reuse 'maybe' is not Có/Không, yes/no, 1/0 or a count"
+    ]
+    assert result.inserted == 1 and catalog.get_dossier("D2") is not None
+
+
+def test_staff_marking_a_component_as_from_the_portal_survives_the_automatic_check(built: Catalog) -> None:
+    """D6 (X.TP) has a digitized component; staff say it came from the portal: 4.3 for X.TP 0/2 -> 1/2.
+    Clearing it by staff is kept too: the automatic reuse check does not put a catalogue link back."""
+    component = built.documents_of_dossier("D6")[0].id
+    built.mark_reused(component, "portal", actor="lan", source="staff")
+    assert indicator_report(built, units=["X.TP"]).overall.reuse.numerator == 1
+    assert any(e.action == "document.reused" and e.actor == "lan" for e in built.events("document", component))
+    built.mark_reused(component, None, actor="lan", source="staff")
+    assert indicator_report(built, units=["X.TP"]).overall.reuse.numerator == 0
+    d4_component = built.documents_of_dossier("D4")[0].id
+    assert built.document_role(d4_component).reuse_origin == "catalogue"
+    built.mark_reused(d4_component, None, actor="lan", source="staff")  # staff: not the same paper
+    assert built.detect_reuse(d4_component).reuse_origin is None

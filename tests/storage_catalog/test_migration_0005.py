@@ -16,7 +16,7 @@ def _differences(engine) -> list[object]:
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         diffs = compare_metadata(context, Base.metadata)
     # Tables of revisions other than ours (0006, 0007) may not have models yet, or the reverse; only ours count.
-    ours = {"units", "procedures", "documents", "document_fields", "review_items"}
+    ours = {"units", "procedures", "documents", "document_fields", "review_items", "dossiers", "registry_roles"}
 
     def table_of(diff: object) -> str | None:
         item = diff[0] if isinstance(diff, list) else diff

@@ -187,3 +187,10 @@ def test_parse_date(value: object, expected: datetime | None) -> None:
 def test_parse_date_refuses_what_it_cannot_read(value: str) -> None:
     with pytest.raises(ValueError):
         parse_date(value)
+
+
+def test_a_title_line_without_delimiters_above_the_header(tmp_path: Path) -> None:
+    """The delimiter is taken from the first line that has one (it was taken from the title: ';')."""
+    path = write(tmp_path, "export.csv", "DANH SÁCH HỒ SƠ TIẾP NHẬN\n\nMã hồ sơ,Đơn vị,Ngày tiếp nhận\nD1,X,01/07/2025\n")
+    parsed = read_registry(path)
+    assert parsed.errors == [] and [r.values["dossier_code"] for r in parsed.records] == ["D1"]
