@@ -4,8 +4,10 @@ one retry.
 Recognition has two engines reading the same traineddata (the system tessdata folder `tesseract --list-langs`
 names): "api", an in-process `tesserocr.PyTessBaseAPI` per (process, thread, language, psm) that loads the model
 once, and "cli", the `tesseract` program through pytesseract, which loads the model again on every run (~0.3-0.5 s
-of CPU). "api" is the default; when tesserocr does not import or its engine does not initialise, recognition falls
-back to "cli" with one logged warning. The version probe and OSD always use the program.
+of CPU). "cli" is the default: the wheel's libtesseract 5.5.4 lays out some pages differently from the 5.3.0
+program (docs/benchmarks.md, the table page). When "api" is chosen but tesserocr does not import or its engine does
+not initialise, recognition falls back to "cli" with one logged warning. The version probe and OSD always use the
+program.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 
 Engine = Literal["api", "cli"]
 ENGINES: tuple[Engine, ...] = ("api", "cli")
-DEFAULT_ENGINE: Engine = "api"
+DEFAULT_ENGINE: Engine = "cli"
 _engine: Engine = DEFAULT_ENGINE
 
 
@@ -205,7 +207,7 @@ def engine_in_use(lang: str = "vie", psm: int = 3) -> str:
     """What recognition of `lang` runs on in this process, in words: "api (tesserocr ..., libtesseract ...)",
     or "cli" with the reason the in-process engine is not used."""
     if _engine == "cli":
-        return "cli (SOHOA_TESSERACT_ENGINE=cli)"
+        return "cli (the tesseract program for every reading; SOHOA_TESSERACT_ENGINE=api reads in process)"
     if _api(lang, psm) is None:
         return f"cli (api unavailable: {_api_failures.get((lang, psm)) or _api_failures.get(None, '?')})"
     import tesserocr

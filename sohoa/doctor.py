@@ -35,7 +35,7 @@ def _version(cmd: list[str]) -> tuple[bool, str]:
     return True, text[0] if text else "?"
 
 
-def program_checks(engine: str = "api") -> list[Check]:
+def program_checks(engine: str = "cli") -> list[Check]:
     """The programs, and the Tesseract engine recognition will use (`engine` is the setting)."""
     from ocr import tesseract
     from ocr.errors import MissingDependencyError

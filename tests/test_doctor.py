@@ -31,7 +31,7 @@ def test_a_program_hanging_on_its_version_probe_is_reported_as_not_usable(
 
 
 
-@pytest.mark.parametrize(("setting", "shown"), [("api", "api (tesserocr"), ("cli", "cli (SOHOA_TESSERACT_ENGINE=cli)")])
+@pytest.mark.parametrize(("setting", "shown"), [("api", "api (tesserocr"), ("cli", "cli (the tesseract program")])
 def test_doctor_says_which_tesseract_engine_reads_the_pages(setting: str, shown: str) -> None:
     from ocr import tesseract
 

@@ -56,6 +56,7 @@ def words(data: dict[str, list]) -> list[str]:
 def test_both_engines_give_the_same_columns_and_near_the_same_words(decision: np.ndarray) -> None:
     api = tesseract.image_to_data(decision, lang="vie", engine="api")
     cli = tesseract.image_to_data(decision, lang="vie", engine="cli")
+    tesseract.set_engine("api")
     assert tesseract.engine_in_use("vie").startswith("api (tesserocr")
     assert list(api) == list(cli) == list(tesseract.TSV_COLUMNS)
     for column in tesseract.TSV_COLUMNS:  # ints everywhere but the text, as pytesseract's Output.DICT
@@ -101,6 +102,7 @@ def test_an_api_run_past_its_timeout_is_retried_once_then_reported(
 
 
 def test_a_language_without_data_is_the_clear_missing_dependency_error() -> None:
+    tesseract.set_engine("api")
     page = np.asarray(draw_page().convert("L"))
     with pytest.raises(MissingDependencyError) as caught:
         tesseract.image_to_data(page, lang="xyz", engine="api")
@@ -119,6 +121,7 @@ READ_A_PAGE = """
 import numpy as np
 from ocr import tesseract
 from ocr.errors import MissingDependencyError
+tesseract.set_engine("api")
 try:
     tesseract.image_to_data(np.full((64, 200), 255, np.uint8))
     tesseract.image_to_data(np.full((64, 200), 255, np.uint8))
@@ -139,15 +142,16 @@ def test_unloadable_language_data_falls_back_with_one_warning_and_the_clear_erro
     assert result.returncode == 0, result.stderr  # no crash of the library
     assert "MISSING: Tesseract không nạp được dữ liệu ngôn ngữ" in result.stdout, result.stdout
     assert "vie.traineddata" in result.stdout
-    assert "ENGINE: cli (api unavailable" in result.stdout
+    assert "ENGINE: cli (api unavailable" in result.stdout, result.stdout
     assert result.stderr.count("using the tesseract program instead of the in-process engine") == 1
 
 
 def test_the_engine_comes_from_the_settings() -> None:
     assert config.TESSERACT_ENGINES == tesseract.ENGINES  # the two copies of the list agree
-    assert load_settings({}, config_file=Path("/nonexistent.toml")).tesseract_engine == "api"
-    chosen = load_settings({"SOHOA_TESSERACT_ENGINE": "CLI"}, config_file=Path("/nonexistent.toml"))
-    assert chosen.tesseract_engine == "cli" and ocr_options(chosen).tesseract_engine == "cli"
+    default = load_settings({}, config_file=Path("/nonexistent.toml"))
+    assert default.tesseract_engine == "cli" == tesseract.DEFAULT_ENGINE == OcrOptions().tesseract_engine
+    chosen = load_settings({"SOHOA_TESSERACT_ENGINE": "API"}, config_file=Path("/nonexistent.toml"))
+    assert chosen.tesseract_engine == "api" and ocr_options(chosen).tesseract_engine == "api"
     with pytest.raises(SettingsError) as caught:
         load_settings({"SOHOA_TESSERACT_ENGINE": "gpu"}, config_file=Path("/nonexistent.toml"))
     assert "SOHOA_TESSERACT_ENGINE" in str(caught.value) and "'gpu'" in str(caught.value)
