@@ -49,6 +49,9 @@ class OcrOptions:
     # Seconds one Tesseract run / one Poppler page render may take; a run that times out is retried once.
     tesseract_timeout: float = 180.0
     render_timeout: float = 120.0
+    # Recognition engine: "cli" (default, the tesseract program) or "api" (in process, the model loaded once
+    # per worker); see ocr.tesseract.
+    tesseract_engine: str = tesseract.DEFAULT_ENGINE
 
 
 def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPage, Reading, list[Reading]]:
@@ -192,6 +195,7 @@ def init_worker() -> None:
 def read_file_page(path: Path, index: int, options: OcrOptions) -> tuple[PageResult, CleanedPage]:
     """Load one page of a file and read it (what every worker does first)."""
     tesseract.set_timeout(options.tesseract_timeout)
+    tesseract.set_engine(options.tesseract_engine)
     poppler.set_timeout(options.render_timeout)
     page = load_page(path, index, dpi=options.dpi, max_pixels=options.max_pixels)
     return ocr_page(page, options)

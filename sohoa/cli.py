@@ -70,6 +70,7 @@ def ocr(
                 jobs=jobs or None,
                 options=OcrOptions(lang=lang, tesseract_timeout=settings.tesseract_timeout,
                                    render_timeout=settings.render_timeout,
+                                   tesseract_engine=settings.tesseract_engine,
                                    **({"max_pixels": max_pixels} if max_pixels else {})),
                 on_file_start=started,
                 on_page_done=page_done,
@@ -292,7 +293,7 @@ def doctor() -> None:
     from sohoa.doctor import program_checks, service_checks
 
     settings = load_settings()
-    checks = program_checks() + service_checks(settings)
+    checks = program_checks(settings.tesseract_engine) + service_checks(settings)
     for check in checks:
         mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
         Console().print(f"{mark} {check.name:<16} {check.detail}", highlight=False)

@@ -84,8 +84,9 @@ def open_backends(settings: Settings) -> Backends:
 
 
 def ocr_options(settings: Settings) -> OcrOptions:
-    """The OCR options the settings ask for (external program timeouts)."""
-    return OcrOptions(tesseract_timeout=settings.tesseract_timeout, render_timeout=settings.render_timeout)
+    """The OCR options the settings ask for (external program timeouts, recognition engine)."""
+    return OcrOptions(tesseract_timeout=settings.tesseract_timeout, render_timeout=settings.render_timeout,
+                      tesseract_engine=settings.tesseract_engine)
 
 
 def ingest_runner(settings: Settings, backends: Backends) -> Callable[..., IngestSummary]:

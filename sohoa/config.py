@@ -24,6 +24,7 @@ class SettingsError(SohoaError):
 
 
 SIGNING_KEYS = ("trust_roots", "crls", "timestamp_url", "signing_keys")
+TESSERACT_ENGINES = ("api", "cli")  # ocr.tesseract.ENGINES; not imported, so settings load without Tesseract
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Settings:
     # Seconds one Tesseract run / one Poppler page render may take before it is retried once, then reported.
     tesseract_timeout: float = 180.0
     render_timeout: float = 120.0
+    # Recognition engine (ocr.tesseract): "cli" (the tesseract program for every reading) or "api" (in-process,
+    # the model loaded once per worker; falls back to "cli" when it cannot start).
+    tesseract_engine: str = "cli"
     storage_retries: int = 5  # attempts while the object store is unavailable
     storage_backoff: float = 1.0  # first wait in seconds, doubled after each attempt
     max_upload_bytes: int = 2 * 1024**3  # one web upload's request body
@@ -77,6 +81,13 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
             what = "số nguyên / a whole number" if kind is int else "số / a number"
             raise SettingsError(f"SOHOA_{key.upper()}={text!r}: phải là {what}") from None
 
+    def choice(key: str, default: str, allowed: tuple[str, ...]) -> str:
+        text = pick(key, default)
+        if text.strip().lower() not in allowed:
+            raise SettingsError(f"SOHOA_{key.upper()}={text!r}: phải là một trong / must be one of "
+                                f"{', '.join(allowed)}")
+        return text.strip().lower()
+
     home = Path(pick("home", str(Path.cwd() / ".sohoa"))).expanduser().resolve()
     return Settings(
         home=home,
@@ -87,6 +98,7 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
         default_target=number("default_target", "0.869", float),
         tesseract_timeout=number("tesseract_timeout", "180", float),
         render_timeout=number("render_timeout", "120", float),
+        tesseract_engine=choice("tesseract_engine", "cli", TESSERACT_ENGINES),
         storage_retries=number("storage_retries", "5", int),
         storage_backoff=number("storage_backoff", "1.0", float),
         max_upload_bytes=number("max_upload_bytes", str(2 * 1024**3), int),

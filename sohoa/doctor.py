@@ -35,19 +35,23 @@ def _version(cmd: list[str]) -> tuple[bool, str]:
     return True, text[0] if text else "?"
 
 
-def program_checks() -> list[Check]:
+def program_checks(engine: str = "cli") -> list[Check]:
+    """The programs, and the Tesseract engine recognition will use (`engine` is the setting)."""
+    from ocr import tesseract
     from ocr.errors import MissingDependencyError
-    from ocr.tesseract import tesseract_info
 
     checks: list[Check] = []
     try:
-        info = tesseract_info()
+        info = tesseract.tesseract_info()
         checks.append(Check("tesseract", info.version.startswith(("4.", "5.")), f"Tesseract {info.version}"))
         for lang in ("vie", "osd"):
             present = lang in info.languages
             checks.append(Check(f"tesseract-{lang}", present, "installed" if present else "missing"))
     except MissingDependencyError as exc:
         checks.append(Check("tesseract", False, str(exc)))
+    # Always usable: an engine that cannot start falls back to the program, checked above.
+    tesseract.set_engine(engine)
+    checks.append(Check("tesseract-engine", True, tesseract.engine_in_use("vie")))
     for name, cmd in (("poppler", ["pdftoppm", "-v"]), ("ghostscript", ["gs", "--version"])):
         ok, detail = _version(cmd)
         checks.append(Check(name, ok, detail))

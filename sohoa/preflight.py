@@ -41,9 +41,12 @@ def problems(lang: str = "vie", fonts: Sequence[Path] = FONT_CANDIDATES) -> list
 
 
 def _recognition_problems(lang: str) -> list[str]:
-    """Read a tiny blank image: `--list-langs` lists a damaged or truncated traineddata that cannot load."""
+    """Read a tiny blank image: `--list-langs` lists a damaged or truncated traineddata that cannot load.
+
+    With the program: it is what must work (the in-process engine falls back to it), and this process need not
+    hold a loaded model."""
     try:
-        tesseract.image_to_data(np.full((32, 96), 255, np.uint8), lang=lang, psm=7)
+        tesseract.image_to_data(np.full((32, 96), 255, np.uint8), lang=lang, psm=7, engine="cli")
     except MissingDependencyError as exc:
         return [str(exc)]
     except Exception as exc:  # noqa: BLE001 - what stops Tesseract on a blank strip stops it on every page

@@ -29,3 +29,16 @@ def test_a_program_hanging_on_its_version_probe_is_reported_as_not_usable(
     assert "no answer after 1 s" in checks["poppler"].detail and "pdftoppm" in checks["poppler"].detail
     assert checks["tesseract"].ok  # the other programs are still checked
 
+
+
+@pytest.mark.parametrize(("setting", "shown"), [("api", "api (tesserocr"), ("cli", "cli (the tesseract program")])
+def test_doctor_says_which_tesseract_engine_reads_the_pages(setting: str, shown: str) -> None:
+    from ocr import tesseract
+
+    try:
+        checks = {check.name: check for check in doctor.program_checks(setting)}
+    finally:
+        tesseract.set_engine(tesseract.DEFAULT_ENGINE)
+    assert checks["tesseract-engine"].ok and checks["tesseract-engine"].detail.startswith(shown)
+    if setting == "api":
+        assert "libtesseract 5." in checks["tesseract-engine"].detail

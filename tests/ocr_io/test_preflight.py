@@ -170,7 +170,7 @@ def test_tesseract_failing_mid_batch_stops_the_batch_and_quarantines_nothing(
                  then="echo \"Failed loading language 'vie'\" >&2; exit 1")
     (scans / "SCAN_0002.pdf").unlink()
     home = tmp_path / "home"
-    env = {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}",
+    env = {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}", "SOHOA_TESSERACT_ENGINE": "cli",
            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
     broken = run(home, "ingest", scans, "--settle", "0", **env)
     assert broken.returncode == ExitCode.missing_dependency, broken.stderr[-3000:]

@@ -2,7 +2,8 @@
 with its number while the file's other pages are read (issue 9, "a broken machine is not a bad file").
 
 The slow programs are real processes: shell scripts first on PATH that run the real Tesseract or pdftoppm and
-then sleep when told to (see tests/ocr_io/programs.py).
+then sleep when told to (see tests/ocr_io/programs.py). Tesseract is therefore the program here
+(engine "cli"); the in-process engine's timeout is tested in tests/ocr_io/test_tesseract_engine.py.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def page_array(text: str) -> np.ndarray:
 
 @pytest.fixture(autouse=True)
 def default_timeouts():  # noqa: ANN201
+    tesseract.set_engine("cli")  # the stand-ins are programs
     yield
+    tesseract.set_engine(tesseract.DEFAULT_ENGINE)
     tesseract.set_timeout(tesseract.DEFAULT_TIMEOUT)
     poppler.set_timeout(poppler.DEFAULT_TIMEOUT)
 
@@ -143,6 +146,7 @@ def test_ingest_puts_a_page_whose_tesseract_hangs_in_review_and_catalogues_the_o
     home = tmp_path / "home"
     # Generous for a normal run on a loaded 2-core machine; the hung page costs twice this.
     env = sohoa_env(home, PATH=f"{folder}{os.pathsep}{os.environ['PATH']}", SOHOA_TESSERACT_TIMEOUT="25",
+                    SOHOA_TESSERACT_ENGINE="cli",  # the page workers must run the stand-in
                     # Prefect's 20 s to start its server is short on a loaded 2-core machine.
                     PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")
     result = subprocess.run([sys.executable, "-m", "sohoa", "ingest", str(scans), "--settle", "0", "--json"],
