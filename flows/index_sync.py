@@ -16,6 +16,9 @@ from storage.catalog.records import PageForIndex
 from storage.catalog.roles import AGENCY, ISSUED_ON, NUMBER, OWNER_ID, SIGNER
 
 CHUNK = 500
+# A search indexes at most about this many pending pages first (see catch_up); more wait for ingest or
+# `sohoa reindex --pending`.
+CATCH_UP_PAGES = CHUNK
 _DMY = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
 
 
@@ -98,6 +101,15 @@ def index_pending(catalog: Catalog, index: SearchIndex, on_chunk: Callable[[int]
         if limit is None:
             result.pending = sum(1 for _ in catalog.pages_pending_index(chunk_size=CHUNK))
     return result
+
+
+def catch_up(catalog: Catalog, index: SearchIndex, limit: int = CATCH_UP_PAGES) -> SyncResult | None:
+    """Before a search: index the few pages a correction made pending (role, type or fields changed after
+    indexing: `storage.catalog.pages.mark_documents_pending`), at most about `limit`. One cheap query when
+    nothing is pending (None then); an unreachable index is left to the search itself to report."""
+    if not catalog.has_pages_pending_index():
+        return None
+    return index_pending(catalog, index, limit=limit)
 
 
 def rebuild_index(catalog: Catalog, index: SearchIndex, on_chunk: Callable[[int], None] | None = None) -> int:
