@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -99,11 +100,37 @@ def _facet_tokens(values: dict[str, object]) -> str:
     if values.get("owner_id"):
         found.append(facet_token("owner_id", values["owner_id"]))
     found += [facet_token("issuer", word) for word in dict.fromkeys(issuer_words(values.get("issuer")))]  # type: ignore[arg-type]
+    issued = values.get("issued_on")
+    if issued:
+        day = date.fromisoformat(str(issued)[:10])
+        found += [facet_token("issued_on", f"y{day.year}"), facet_token("issued_on", f"m{day:%Y-%m}"),
+                  facet_token("issued_on", f"d{day.isoformat()}")]
     return " ".join(found)
 
 
 # Columns of `pages` that make up the facets column, in this order (insert and delete must agree).
-_FACET_COLUMNS = (*FACET_NAMES, "owner_id", "issuer")
+_FACET_COLUMNS = (*FACET_NAMES, "owner_id", "issuer", "issued_on")
+
+
+def _date_range_tokens(low: date, high: date) -> list[str]:
+    """The fewest issue-date tokens covering [low, high]: whole years, then whole months, then days (at most
+    ~80 tokens for any range), so a date range is an FTS5 OR inside the match, before the rank window."""
+    found: list[str] = []
+    day = low
+    while day <= high:
+        if (day.month, day.day) == (1, 1) and date(day.year, 12, 31) <= high:
+            found.append(facet_token("issued_on", f"y{day.year}"))
+            day = date(day.year + 1, 1, 1)
+            continue
+        if day.day == 1:
+            following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            if following - timedelta(days=1) <= high:
+                found.append(facet_token("issued_on", f"m{day:%Y-%m}"))
+                day = following
+                continue
+        found.append(facet_token("issued_on", f"d{day.isoformat()}"))
+        day += timedelta(days=1)
+    return found
 
 
 def _issued_range(query: SearchQuery, column: str) -> tuple[list[str], list[object]]:
@@ -498,7 +525,7 @@ class EmbeddedSearchIndex:
         ).rowcount
 
     @staticmethod
-    def _filter_expr(query: SearchQuery) -> str | None:
+    def _filter_expr(conn: sqlite3.Connection, query: SearchQuery) -> str | None:
         """allowed_units and filters as FTS5 terms on the facets column, so they cut before ranking."""
         parts = []
         if query.allowed_units is not None:
@@ -512,6 +539,14 @@ class EmbeddedSearchIndex:
             parts.append(f"{{facets}} : {_quote(facet_token('owner_id', query.owner_id))}")
         if query.issuer is not None:
             parts.append(EmbeddedSearchIndex._issuer_expr(query.issuer))
+        if query.issued_from is not None or query.issued_to is not None:
+            # Open ends stop at the index's own first and last issue dates (an indexed column: instant).
+            first, last = conn.execute("SELECT MIN(issued_on), MAX(issued_on) FROM pages").fetchone()
+            low = query.issued_from or (date.fromisoformat(first) if first else None)
+            high = query.issued_to or (date.fromisoformat(last) if last else None)
+            days = _date_range_tokens(low, high) if low and high else []
+            days = days or [facet_token("issued_on", "none")]  # an empty range matches no page
+            parts.append("{facets} : (" + " OR ".join(_quote(t) for t in days) + ")")
         return " AND ".join(parts) or None
 
     @staticmethod
@@ -524,32 +559,28 @@ class EmbeddedSearchIndex:
         """Fills temp.matched with the best GROUP_SAMPLE pages of at most RANK_WINDOW ranked ones. Returns
         how many pages match in all (fuzzy-only pages are not counted once strict ones fill the sample) and,
         when that is more than the sample, groups per page over the window."""
-        filters = self._filter_expr(query)
+        filters = self._filter_expr(conn, query)
         columns = "p.rowid, p.group_key, p.unit, p.field, p.year, p.status, p.role, p.doc_type"
-        # The issue-date range is a condition on `pages` (indexed column), inside the match like the tokens.
-        dates, date_args = _issued_range(query, "issued_on")
-        in_range = f" AND rowid IN (SELECT rowid FROM pages WHERE {' AND '.join(dates)})" if dates else ""
         if strict is None and filters is None:
-            where = f" WHERE {' AND '.join(dates)}" if dates else ""
-            conn.execute(f"INSERT INTO temp.matched SELECT {columns}, 0.0, 0.0 FROM pages p{where}"
-                         " ORDER BY p.rowid DESC LIMIT ?", (*date_args, self.group_sample))
-            return int(conn.execute(f"SELECT COUNT(*) FROM pages{where}", date_args).fetchone()[0]), None
+            conn.execute(f"INSERT INTO temp.matched SELECT {columns}, 0.0, 0.0 FROM pages p"
+                         " ORDER BY p.rowid DESC LIMIT ?", (self.group_sample,))
+            return int(conn.execute("SELECT COUNT(*) FROM pages").fetchone()[0]), None
         if strict is None:
             strict, fuzzy = filters, None
         elif filters is not None:
             strict = f"({strict}) AND {filters}"
             fuzzy = f"({fuzzy}) AND {filters}" if fuzzy is not None else None
-        count_sql = f"SELECT COUNT(*) FROM pages_fts WHERE pages_fts MATCH ?{in_range}"
-        matched = int(conn.execute(count_sql, (strict, *date_args)).fetchone()[0])
+        count_sql = "SELECT COUNT(*) FROM pages_fts WHERE pages_fts MATCH ?"
+        matched = int(conn.execute(count_sql, (strict,)).fetchone()[0])
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         window = (f"SELECT rowid, -bm25(pages_fts, {weights}) AS score, {{tier}} AS tier FROM pages_fts"
-                  f" WHERE pages_fts MATCH ?{in_range} ORDER BY rowid DESC LIMIT {self.rank_window}")
-        hits_sql, hit_args = f"SELECT * FROM ({window.format(tier=0)})", [strict, *date_args]
+                  f" WHERE pages_fts MATCH ? ORDER BY rowid DESC LIMIT {self.rank_window}")
+        hits_sql, hit_args = f"SELECT * FROM ({window.format(tier=0)})", [strict]
         if fuzzy is not None and matched < self.group_sample:
             # Fuzzy-only pages rank below every strict page: needed only while strict ones leave room.
-            matched += int(conn.execute(count_sql, (fuzzy, *date_args)).fetchone()[0])
+            matched += int(conn.execute(count_sql, (fuzzy,)).fetchone()[0])
             hits_sql += f" UNION ALL SELECT rowid, score * {FUZZY_SCORE_FACTOR}, tier FROM ({window.format(tier=1)})"
-            hit_args += [fuzzy, *date_args]
+            hit_args.append(fuzzy)
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS ranked (rowid INTEGER PRIMARY KEY, score REAL, rank REAL)")
         conn.execute("DELETE FROM temp.ranked")
         conn.execute(f"INSERT INTO temp.ranked SELECT rowid, score, score - tier * {_TIER_GAP} FROM ({hits_sql})",

@@ -331,6 +331,13 @@ def test_issue_date_range_includes_both_ends_and_leaves_undated_pages_out(role_i
     assert set(documents(role_index, "thôn đông", issued_to=date(2023, 3, 11))) == {"qd"}
     assert documents(role_index, "H21.65-230301-0001", issued_to=date(2023, 1, 1)) == []
     assert documents(role_index, "", issued_from=date(2024, 1, 1)) == []
+    # Ranges across years and months (the embedded index covers them with year, month and day tokens).
+    assert set(documents(role_index, "", issued_from=date(2021, 1, 1), issued_to=date(2023, 3, 10))) == {"qd"}
+    assert set(documents(role_index, "", issued_from=date(2023, 2, 28), issued_to=date(2023, 5, 20))) == {
+        "qd", "qd-other-unit", "gcn"}
+    assert set(documents(role_index, "", issued_from=date(2023, 3, 11), issued_to=date(2024, 12, 31))) == {
+        "qd-other-unit", "gcn"}
+    assert documents(role_index, "", issued_from=date(2023, 3, 13), issued_to=date(2023, 3, 12)) == []
 
 
 def test_new_filters_respect_allowed_units(role_index: SearchIndex) -> None:
