@@ -4,14 +4,20 @@ The opener that picks a backend from a URL is `sohoa.compose.open_search_index`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, runtime_checkable
 
 from ocr.errors import SohoaError
+from sohoa.domain.codes import normalize_id_number
+from sohoa.domain.folding import fold
 
-FACET_NAMES = ("unit", "field", "year", "status")
+FACET_NAMES = ("unit", "field", "year", "status", "role", "doc_type")
+
+
+_WORD = re.compile(r"\w+")
 
 
 class SearchUnavailableError(SohoaError):
@@ -35,12 +41,21 @@ class PageDocument:
     applicant: str | None = None
     document_numbers: tuple[str, ...] = ()
     file_name: str | None = None
+    # The document's role in its dossier (receipt | component | result), type and extracted metadata
+    # (storage.catalog.roles: issuing agency, owner's ID number, issue date, signer).
+    role: str | None = None
+    doc_type: str | None = None
+    issuer: str | None = None
+    owner_id: str | None = None
+    issued_on: date | None = None
+    signer: str | None = None
 
     def __post_init__(self) -> None:
         # Catalogue ids are integers; the index stores strings so both backends agree.
         object.__setattr__(self, "id", str(self.id))
         object.__setattr__(self, "document_id", str(self.document_id))
         object.__setattr__(self, "document_numbers", tuple(self.document_numbers))
+        object.__setattr__(self, "owner_id", normalize_id_number(self.owner_id) if self.owner_id else None)
 
     @property
     def year(self) -> int | None:
@@ -64,9 +79,31 @@ class SearchQuery:
     field: str | None = None
     year: int | None = None
     status: str | None = None
+    role: str | None = None
+    doc_type: str | None = None
+    # Digits only, exact: "0870 9000 1234" finds 087090001234. A value without a digit is refused.
+    owner_id: str | None = None
+    # Every word of it must be a word of the issuing agency, marks optional ("uy ban xa loc an").
+    issuer: str | None = None
+    issued_from: date | None = None  # issue date range, both ends included
+    issued_to: date | None = None
     limit: int = 20
     offset: int = 0
     pages_per_dossier: int = 5
+
+    def __post_init__(self) -> None:
+        if self.owner_id is not None:
+            digits = normalize_id_number(self.owner_id)
+            if digits is None:
+                raise ValueError(f"owner_id {self.owner_id!r}: số định danh phải có chữ số / an ID number has digits")
+            object.__setattr__(self, "owner_id", digits)
+        if self.issuer is not None and not issuer_words(self.issuer):
+            object.__setattr__(self, "issuer", None)
+
+
+def issuer_words(text: str | None) -> list[str]:
+    """The folded words of an issuing agency: what the issuer filter compares (both backends)."""
+    return _WORD.findall(fold(text)) if text else []
 
 
 @dataclass(frozen=True)
@@ -114,11 +151,18 @@ class SearchIndex(Protocol):
         its issuer, "123/QĐ", matches "123/QĐ-UBND"); the rest of the query must match too;
       * `allowed_units` is ENFORCED when not None: a page of another unit (or of no unit) is never returned
         and never counted in a facet or in `total`;
-      * filters unit/field/year/status restrict pages; results are grouped by dossier (unlinked pages by
-        document), best group first, best page first in a group, at most `pages_per_dossier` pages each;
-        `total` counts groups; `limit`/`offset` page through groups;
-      * facets count groups per unit/field/year/status over the matched, filtered, allowed pages; values
-        are strings;
+      * filters unit/field/year/status/role/doc_type restrict pages to that exact value; `owner_id` to
+        pages whose document's owner ID has exactly those digits (spaces and dots typed in it are ignored);
+        `issuer` to pages whose document's issuing agency contains every word of it, compared folded
+        (marks and case optional, whole words); `issued_from`/`issued_to` to pages whose document's issue
+        date lies in that range (ends included; a page without an issue date is left out). Filters combine
+        with each other, with the words and codes of the query and with `allowed_units` (AND), and are
+        applied before ranking (inside the rank window);
+      * results are grouped by dossier (unlinked pages by document), best group first, best page first in a
+        group, at most `pages_per_dossier` pages each; `total` counts groups; `limit`/`offset` page through
+        groups;
+      * facets count groups per unit/field/year/status/role/doc_type (FACET_NAMES) over the matched,
+        filtered, allowed pages; values are strings; a group whose pages have two roles counts under both;
       * snippets are HTML-escaped ORIGINAL (accented) text with matches inside <mark>…</mark>.
       An empty query with filters lists pages by filter alone.
     - `count()` is the number of indexed pages; `ping()` says if the backend answers (never raises).

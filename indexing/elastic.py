@@ -19,6 +19,7 @@ from indexing.base import (
     SearchQuery,
     SearchResult,
     SearchUnavailableError,
+    issuer_words,
 )
 from indexing.query import FUZZY_PREFIX_LENGTH, PROXIMITY_SLOP, ParsedQuery, Term, page_keys, parse_query
 
@@ -42,8 +43,12 @@ SNIPPET_CHARS = 200
 RANK_WINDOW = 10_000
 GROUP_SAMPLE = 3_000
 
+# Bumped whenever _MAPPING changes; an index made with an older mapping is reported ("run `sohoa reindex`")
+# instead of silently missing fields (2: role, doc_type and the extracted metadata).
+MAPPING_VERSION = 2
 _MAPPING: dict[str, Any] = {
     "dynamic": "strict",
+    "_meta": {"sohoa_mapping": MAPPING_VERSION},
     "properties": {
         "id": {"type": "keyword"},
         "group_key": {"type": "keyword", "eager_global_ordinals": True},
@@ -60,6 +65,13 @@ _MAPPING: dict[str, Any] = {
         "file_name": {"type": "keyword", "index": False},
         "document_numbers": {"type": "keyword", "normalizer": "code"},
         "keys": {"type": "keyword", "normalizer": "code"},
+        "role": {"type": "keyword"},
+        "doc_type": {"type": "keyword"},
+        "owner_id": {"type": "keyword"},
+        # Folded words, matched all together: the same rule as the embedded index's issuer tokens.
+        "issuer": {"type": "text", "analyzer": "vi_folded"},
+        "issued_on": {"type": "date"},
+        "signer": {"type": "keyword", "index": False},
         "text": {
             "type": "text",
             "analyzer": "vi_exact",
@@ -100,8 +112,14 @@ def _source(page: PageDocument) -> dict[str, Any]:
         "file_name": page.file_name,
         "document_numbers": list(page.document_numbers),
         "keys": page_keys(page.dossier_code, page.document_numbers, text),
+        "role": page.role,
+        "doc_type": page.doc_type,
+        "owner_id": page.owner_id,
+        "issuer": " ".join(issuer_words(page.issuer)) or None,
+        "issued_on": page.issued_on.isoformat() if page.issued_on else None,
+        "signer": page.signer,
         "text": text,
-        "meta": " ".join(p for p in (page.applicant, page.file_name, page.procedure_code) if p),
+        "meta": " ".join(p for p in (page.applicant, page.file_name, page.procedure_code, page.signer) if p),
     }
 
 
@@ -142,6 +160,13 @@ def build_query(parsed: ParsedQuery, query: SearchQuery, fuzzy: bool = True) -> 
         value = getattr(query, name)
         if value is not None:
             filters.append({"term": {name: value}})
+    if query.owner_id is not None:
+        filters.append({"term": {"owner_id": query.owner_id}})
+    if query.issuer is not None:
+        filters.append({"match": {"issuer": {"query": " ".join(issuer_words(query.issuer)), "operator": "and"}}})
+    if query.issued_from is not None or query.issued_to is not None:
+        bounds = {"gte": query.issued_from, "lte": query.issued_to}
+        filters.append({"range": {"issued_on": {k: v.isoformat() for k, v in bounds.items() if v is not None}}})
     for key in parsed.keys:
         filters.append({"bool": {"should": [{"term": {"keys": key}}, {"prefix": {"keys": key + "-"}}]}})
     phrases = [_phrase_clause(p.terms, p.slop) for p in parsed.phrases]
@@ -177,6 +202,7 @@ class ElasticSearchIndex:
         self.alias = alias
         self.replicas = replicas
         self.rank_window = rank_window
+        self._mapping_ok = False
         # Few retries and a short timeout: an unreachable server must surface in seconds so ingest can
         # mark pages pending instead of hanging.
         self._client = client or Elasticsearch(url, request_timeout=timeout_s, max_retries=1,
@@ -209,6 +235,27 @@ class ElasticSearchIndex:
         self._call("create index", self._client.indices.create, index=name, mappings=_MAPPING, settings=settings)
 
     def ensure(self) -> None:
+        self._ensure_alias()
+        self._check_mapping()
+
+    def _check_mapping(self) -> None:
+        """An index made by an older sohoa lacks fields: say so instead of answering without them. Checked
+        until it passes (a rebuild by another process fixes it), then once per instance."""
+        if self._mapping_ok:
+            return
+        try:
+            found = self._call("get mapping", self._client.indices.get_mapping, index=self.alias).body
+        except NotFoundError:
+            return
+        versions = [int((m.get("mappings", {}).get("_meta") or {}).get("sohoa_mapping", 1)) for m in found.values()]
+        if versions and min(versions) < MAPPING_VERSION:
+            raise SearchUnavailableError(
+                f"chỉ mục Elasticsearch {self.alias} có định dạng cũ (phiên bản {min(versions)} < {MAPPING_VERSION}):"
+                f" chạy `sohoa reindex` / Elasticsearch index {self.alias} has an older mapping (version"
+                f" {min(versions)} < {MAPPING_VERSION}): run `sohoa reindex`")
+        self._mapping_ok = True
+
+    def _ensure_alias(self) -> None:
         if self._call("alias check", self._client.indices.exists_alias, name=self.alias):
             return
         name = self._new_index_name()
@@ -240,6 +287,7 @@ class ElasticSearchIndex:
             yield item
 
     def index_pages(self, pages: Iterable[PageDocument]) -> int:
+        self._check_mapping()  # an old strict mapping would refuse the new fields page by page
         return self._bulk(pages, self.alias)
 
     def delete_document(self, document_id: str) -> int:
@@ -258,7 +306,7 @@ class ElasticSearchIndex:
             self._call("refresh", self._client.indices.refresh, index=self.alias)
 
     def rebuild(self, pages: Iterable[PageDocument]) -> int:
-        self.ensure()
+        self._ensure_alias()  # not the mapping check: rebuilding is how an old mapping is replaced
         old = list(self._call("get alias", self._client.indices.get_alias, name=self.alias).body)
         name = self._new_index_name()
         # No refreshes and no replicas while loading a fresh index nobody searches yet: several times faster.
@@ -278,6 +326,7 @@ class ElasticSearchIndex:
         self._call("swap alias", self._client.indices.update_aliases, actions=actions)
         for index in old:
             self._call("delete old index", self._client.indices.delete, index=index, ignore_unavailable=True)
+        self._mapping_ok = True
         return done
 
     def count(self) -> int:
@@ -297,6 +346,7 @@ class ElasticSearchIndex:
         self._client.close()
 
     def search(self, query: SearchQuery) -> SearchResult:
+        self._check_mapping()
         parsed = parse_query(query.text)
         highlight = {
             "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",

@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from indexing.base import (
     SearchQuery,
     SearchResult,
     SearchUnavailableError,
+    issuer_words,
 )
 from indexing.folding import tokens, within_one_edit
 from indexing.query import (
@@ -46,7 +48,8 @@ RANK_WINDOW = 10_000
 # Groups, totals and facets come from the best GROUP_SAMPLE ranked pages; when more pages match, totals and
 # facets are scaled up from that sample and the result says they are estimates.
 GROUP_SAMPLE = 3_000
-SCHEMA_VERSION = 2
+# 3: role, doc_type and extracted metadata (issuer, owner_id, issued_on, signer) as columns and filter tokens.
+SCHEMA_VERSION = 3
 # Fuzzy-only pages sort after every page matched without an edit; the factor keeps their scores small too.
 FUZZY_SCORE_FACTOR = 0.1
 _TIER_GAP = 1e9
@@ -64,9 +67,11 @@ CREATE TABLE IF NOT EXISTS pages (
     unit TEXT, field TEXT, procedure_code TEXT, status TEXT,
     received_date TEXT, year INTEGER,
     applicant TEXT, file_name TEXT, document_numbers TEXT,
+    role TEXT, doc_type TEXT, issuer TEXT, owner_id TEXT, issued_on TEXT, signer TEXT,
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pages_document ON pages(document_id);
+CREATE INDEX IF NOT EXISTS pages_issued_on ON pages(issued_on);
 CREATE TABLE IF NOT EXISTS page_keys (key TEXT NOT NULL, page INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS page_keys_key ON page_keys(key);
 CREATE INDEX IF NOT EXISTS page_keys_page ON page_keys(page);
@@ -78,8 +83,9 @@ CREATE TABLE IF NOT EXISTS folded_terms (term TEXT PRIMARY KEY, pages INTEGER NO
 """
 
 
-def _meta(page_applicant: str | None, file_name: str | None, procedure_code: str | None) -> str:
-    return " ".join(part for part in (page_applicant, file_name, procedure_code) if part)
+def _meta(page_applicant: str | None, file_name: str | None, procedure_code: str | None,
+          signer: str | None = None) -> str:
+    return " ".join(part for part in (page_applicant, file_name, procedure_code, signer) if part)
 
 
 def facet_token(name: str, value: object) -> str:
@@ -89,7 +95,55 @@ def facet_token(name: str, value: object) -> str:
 
 
 def _facet_tokens(values: dict[str, object]) -> str:
-    return " ".join(facet_token(name, values[name]) for name in FACET_NAMES if values.get(name) is not None)
+    """The facets column of a page: one token per facet value, its owner ID, and each word of its issuer."""
+    found = [facet_token(name, values[name]) for name in FACET_NAMES if values.get(name) is not None]
+    if values.get("owner_id"):
+        found.append(facet_token("owner_id", values["owner_id"]))
+    found += [facet_token("issuer", word) for word in dict.fromkeys(issuer_words(values.get("issuer")))]  # type: ignore[arg-type]
+    issued = values.get("issued_on")
+    if issued:
+        day = date.fromisoformat(str(issued)[:10])
+        found += [facet_token("issued_on", f"y{day.year}"), facet_token("issued_on", f"m{day:%Y-%m}"),
+                  facet_token("issued_on", f"d{day.isoformat()}")]
+    return " ".join(found)
+
+
+# Columns of `pages` that make up the facets column, in this order (insert and delete must agree).
+_FACET_COLUMNS = (*FACET_NAMES, "owner_id", "issuer", "issued_on")
+
+
+def _date_range_tokens(low: date, high: date) -> list[str]:
+    """The fewest issue-date tokens covering [low, high]: whole years, then whole months, then days (at most
+    ~80 tokens for any range), so a date range is an FTS5 OR inside the match, before the rank window."""
+    found: list[str] = []
+    day = low
+    while day <= high:
+        if (day.month, day.day) == (1, 1) and date(day.year, 12, 31) <= high:
+            found.append(facet_token("issued_on", f"y{day.year}"))
+            day = date(day.year + 1, 1, 1)
+            continue
+        if day.day == 1:
+            following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            if following - timedelta(days=1) <= high:
+                found.append(facet_token("issued_on", f"m{day:%Y-%m}"))
+                day = following
+                continue
+        found.append(facet_token("issued_on", f"d{day.isoformat()}"))
+        day += timedelta(days=1)
+    return found
+
+
+def _issued_range(query: SearchQuery, column: str) -> tuple[list[str], list[object]]:
+    """SQL conditions and arguments for the issue-date range (ISO dates compare as text)."""
+    where: list[str] = []
+    args: list[object] = []
+    if query.issued_from is not None:
+        where.append(f"{column} >= ?")
+        args.append(query.issued_from.isoformat())
+    if query.issued_to is not None:
+        where.append(f"{column} <= ?")
+        args.append(query.issued_to.isoformat())
+    return where, args
 
 
 def _fts_values(text: str, meta: str, facets: str) -> tuple[str, str, str, str, str]:
@@ -144,13 +198,20 @@ class EmbeddedSearchIndex:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA temp_store=MEMORY")
-            conn.executescript(_SCHEMA)
-            columns = [d[0] for d in conn.execute("SELECT * FROM pages_fts WHERE 0").description]
+            old = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'pages'").fetchone() is not None and not {
+                row[1] for row in conn.execute("PRAGMA table_info(pages)")} >= {"role", "issued_on"}
+            if not old:
+                conn.executescript(_SCHEMA)
+                columns = [d[0] for d in conn.execute("SELECT * FROM pages_fts WHERE 0").description]
         except sqlite3.Error as exc:
             raise SearchUnavailableError(f"search index {path}: {exc}") from exc
-        if "facets" not in columns:  # schema before the rank window: filters were not FTS terms yet
+        # Before the rank window filters were not FTS terms; before schema 3 pages had no role, type and
+        # extracted metadata. Either way the index must be rebuilt from the catalogue.
+        if old or "facets" not in columns:
             conn.close()
-            raise SearchUnavailableError(f"search index {path} has an older format: run `sohoa reindex`")
+            raise SearchUnavailableError(
+                f"chỉ mục tìm kiếm {path} có định dạng cũ: chạy `sohoa reindex` / search index {path} has an older"
+                " format: run `sohoa reindex`")
         with self._lock:
             self._all.append(conn)
         return conn
@@ -240,18 +301,21 @@ class EmbeddedSearchIndex:
         """Stores the page; returns its distinct folded words (the vocabulary fuzzy matching draws from)."""
         cursor = conn.execute(
             "INSERT INTO pages (id, group_key, dossier_code, document_id, page_number, unit, field,"
-            " procedure_code, status, received_date, year, applicant, file_name, document_numbers, text)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " procedure_code, status, received_date, year, applicant, file_name, document_numbers,"
+            " role, doc_type, issuer, owner_id, issued_on, signer, text)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 page.id, page.group_key, page.dossier_code, page.document_id, page.page_number, page.unit,
                 page.field, page.procedure_code, page.status,
                 page.received_date.isoformat() if page.received_date else None, page.year,
-                page.applicant, page.file_name, "\n".join(page.document_numbers), page.text,
+                page.applicant, page.file_name, "\n".join(page.document_numbers),
+                page.role, page.doc_type, page.issuer, page.owner_id,
+                page.issued_on.isoformat() if page.issued_on else None, page.signer, page.text,
             ),
         )
         rowid = cursor.lastrowid
-        meta = _meta(page.applicant, page.file_name, page.procedure_code)
-        facets = _facet_tokens({name: getattr(page, name) for name in FACET_NAMES})
+        meta = _meta(page.applicant, page.file_name, page.procedure_code, page.signer)
+        facets = _facet_tokens({name: getattr(page, name) for name in _FACET_COLUMNS})
         values = _fts_values(page.text, meta, facets)
         conn.execute(
             "INSERT INTO pages_fts (rowid, body_exact, body_folded, meta_exact, meta_folded, facets)"
@@ -264,16 +328,16 @@ class EmbeddedSearchIndex:
 
     def _delete_rows(self, conn: sqlite3.Connection, where: str, args: tuple[object, ...]) -> int:
         rows = conn.execute(
-            f"SELECT rowid, text, applicant, file_name, procedure_code, unit, field, year, status FROM pages"
-            f" WHERE {where}", args
+            f"SELECT rowid, text, applicant, file_name, procedure_code, signer, {', '.join(_FACET_COLUMNS)}"
+            f" FROM pages WHERE {where}", args
         ).fetchall()
-        for rowid, text, applicant, file_name, procedure_code, unit, field, year, status in rows:
-            facets = _facet_tokens({"unit": unit, "field": field, "year": year, "status": status})
+        for rowid, text, applicant, file_name, procedure_code, signer, *facet_values in rows:
+            facets = _facet_tokens(dict(zip(_FACET_COLUMNS, facet_values, strict=True)))
             # A contentless FTS5 table forgets a row only when given the exact values it indexed.
             conn.execute(
                 "INSERT INTO pages_fts (pages_fts, rowid, body_exact, body_folded, meta_exact, meta_folded,"
                 " facets) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
-                (rowid, *_fts_values(text, _meta(applicant, file_name, procedure_code), facets)),
+                (rowid, *_fts_values(text, _meta(applicant, file_name, procedure_code, signer), facets)),
             )
             conn.execute("DELETE FROM page_keys WHERE page = ?", (rowid,))
             conn.execute("DELETE FROM pages WHERE rowid = ?", (rowid,))
@@ -384,7 +448,8 @@ class EmbeddedSearchIndex:
         expansions = {t: self._expansions(conn, t) for t in parsed.terms if t.fuzzy}
         strict, fuzzy = self._match_exprs(parsed, expansions)
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS matched (rowid INTEGER PRIMARY KEY, group_key TEXT,"
-                     " unit TEXT, field TEXT, year INTEGER, status TEXT, score REAL, rank REAL)")
+                     " unit TEXT, field TEXT, year INTEGER, status TEXT, role TEXT, doc_type TEXT,"
+                     " score REAL, rank REAL)")
         conn.execute("DELETE FROM temp.matched")
         groups_per_page = None
         if parsed.keys:
@@ -429,6 +494,15 @@ class EmbeddedSearchIndex:
             if value is not None:
                 where.append(f"p.{name} = ?")
                 args.append(value)
+        if query.owner_id is not None:
+            where.append("p.owner_id = ?")
+            args.append(query.owner_id)
+        if query.issuer is not None:
+            where.append("p.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?)")
+            args.append(self._issuer_expr(query.issuer))
+        dates, date_args = _issued_range(query, "p.issued_on")
+        where += dates
+        args += date_args
         for key in parsed.keys:
             where.append("p.rowid IN (SELECT page FROM page_keys WHERE key = ? OR (key >= ? AND key < ?))")
             args += [key, key + "-", key + "."]
@@ -445,13 +519,13 @@ class EmbeddedSearchIndex:
                 hit_args.append(fuzzy)
         return conn.execute(
             f"INSERT OR IGNORE INTO temp.matched SELECT p.rowid, p.group_key, p.unit, p.field, p.year, p.status,"
-            f" h.score, h.score - h.tier * {_TIER_GAP} FROM ({hits_sql}) h JOIN pages p ON p.rowid = h.rowid"
+            f" p.role, p.doc_type, h.score, h.score - h.tier * {_TIER_GAP} FROM ({hits_sql}) h JOIN pages p ON p.rowid = h.rowid"
             f" WHERE {' AND '.join(where or ['1'])}",
             hit_args + args,
         ).rowcount
 
     @staticmethod
-    def _filter_expr(query: SearchQuery) -> str | None:
+    def _filter_expr(conn: sqlite3.Connection, query: SearchQuery) -> str | None:
         """allowed_units and filters as FTS5 terms on the facets column, so they cut before ranking."""
         parts = []
         if query.allowed_units is not None:
@@ -461,15 +535,32 @@ class EmbeddedSearchIndex:
             value = getattr(query, name)
             if value is not None:
                 parts.append(f"{{facets}} : {_quote(facet_token(name, value))}")
+        if query.owner_id is not None:
+            parts.append(f"{{facets}} : {_quote(facet_token('owner_id', query.owner_id))}")
+        if query.issuer is not None:
+            parts.append(EmbeddedSearchIndex._issuer_expr(query.issuer))
+        if query.issued_from is not None or query.issued_to is not None:
+            # Open ends stop at the index's own first and last issue dates (an indexed column: instant).
+            first, last = conn.execute("SELECT MIN(issued_on), MAX(issued_on) FROM pages").fetchone()
+            low = query.issued_from or (date.fromisoformat(first) if first else None)
+            high = query.issued_to or (date.fromisoformat(last) if last else None)
+            days = _date_range_tokens(low, high) if low and high else []
+            days = days or [facet_token("issued_on", "none")]  # an empty range matches no page
+            parts.append("{facets} : (" + " OR ".join(_quote(t) for t in days) + ")")
         return " AND ".join(parts) or None
+
+    @staticmethod
+    def _issuer_expr(issuer: str) -> str:
+        words = dict.fromkeys(issuer_words(issuer))
+        return "{facets} : (" + " AND ".join(_quote(facet_token("issuer", w)) for w in words) + ")"
 
     def _match_text(self, conn: sqlite3.Connection, query: SearchQuery, strict: str | None,
                     fuzzy: str | None) -> tuple[int, float | None]:
         """Fills temp.matched with the best GROUP_SAMPLE pages of at most RANK_WINDOW ranked ones. Returns
         how many pages match in all (fuzzy-only pages are not counted once strict ones fill the sample) and,
         when that is more than the sample, groups per page over the window."""
-        filters = self._filter_expr(query)
-        columns = "p.rowid, p.group_key, p.unit, p.field, p.year, p.status"
+        filters = self._filter_expr(conn, query)
+        columns = "p.rowid, p.group_key, p.unit, p.field, p.year, p.status, p.role, p.doc_type"
         if strict is None and filters is None:
             conn.execute(f"INSERT INTO temp.matched SELECT {columns}, 0.0, 0.0 FROM pages p"
                          " ORDER BY p.rowid DESC LIMIT ?", (self.group_sample,))

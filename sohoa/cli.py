@@ -169,23 +169,51 @@ def search(
     field: Annotated[str | None, typer.Option("--field")] = None,
     year: Annotated[int | None, typer.Option("--year")] = None,
     status: Annotated[str | None, typer.Option("--status")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="receipt | component | result")] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="document type, e.g. quyet_dinh")] = None,
+    owner_id: Annotated[str | None, typer.Option("--owner-id", help="owner's ID number (CCCD), exact")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="issuing agency, every word, marks optional")] = None,
+    issued_from: Annotated[str | None, typer.Option("--issued-from", help="issue date from, YYYY-MM-DD")] = None,
+    issued_to: Annotated[str | None, typer.Option("--issued-to", help="issue date to, YYYY-MM-DD")] = None,
     limit: Annotated[int, typer.Option("--limit")] = 10,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Search the archive, with or without diacritics; results grouped by dossier, best first."""
     import json
+    from datetime import date
 
     from flows.index_health import IndexGuard
+    from flows.index_sync import catch_up
     from indexing import SearchQuery, result_rows
     from sohoa.compose import open_search_index, open_settings_catalog
+    from storage.catalog.schema import DOCUMENT_ROLES
+
+    def day(option: str, value: str | None) -> date | None:
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            _fail(f"{option} {value!r}: ngày phải có dạng YYYY-MM-DD / the date must be YYYY-MM-DD",
+                  ExitCode.bad_arguments)
+            raise  # not reached: _fail exits
+
+    if role is not None and role not in DOCUMENT_ROLES:
+        _fail(f"--role {role!r}: phải là một trong / must be one of {', '.join(DOCUMENT_ROLES)}",
+              ExitCode.bad_arguments)
+    try:
+        search_query = SearchQuery(
+            text=query, unit=unit, field=field, year=year, status=status, role=role, doc_type=doc_type,
+            owner_id=owner_id, issuer=issuer, issued_from=day("--issued-from", issued_from),
+            issued_to=day("--issued-to", issued_to), limit=limit,
+        )
+    except ValueError as exc:
+        _fail(f"--owner-id: {exc}", ExitCode.bad_arguments)
 
     settings = load_settings()
     index = open_search_index(settings.search_url, settings.home)
     catalog = open_settings_catalog(settings)
     try:
-        result = index.search(
-            SearchQuery(text=query, unit=unit, field=field, year=year, status=status, limit=limit)
-        )
+        catch_up(catalog, index)  # pages whose role, type or fields were corrected since they were indexed
+        result = index.search(search_query)
         IndexGuard(catalog, index).check()  # a lost index must not read as "0 dossiers"
     except SohoaError as exc:
         _fail(str(exc), exc.exit_code)

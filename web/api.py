@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from flows.index_health import IndexOutOfSyncError
 from indexing import SearchUnavailableError
+from sohoa.domain.codes import normalize_id_number
 from storage.catalog import CatalogError, NotFoundError
 from web.access import NotVisible, require, visible_dossier
 from web.auth import SESSION_COOKIE, LoginRateLimited, log_in, log_out, session_max_age, set_cookie
@@ -251,12 +252,24 @@ def api_search(
     field: Annotated[str | None, Query(max_length=256)] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     status: Annotated[str | None, Query(max_length=128)] = None,
+    role: Annotated[Literal["receipt", "component", "result"] | None, Query(
+        description="the document's role in its dossier")] = None,
+    doc_type: Annotated[str | None, Query(max_length=64, description="document type, e.g. quyet_dinh")] = None,
+    owner_id: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9 .]*[0-9][0-9 .]*$", description=(
+        "owner's ID number (CCCD/CMND), exact; spaces and dots are ignored"))] = None,
+    issuer: Annotated[str | None, Query(max_length=256, description=(
+        "issuing agency: every word must match, marks optional"))] = None,
+    issued_from: Annotated[date | None, Query(description="issue date from (YYYY-MM-DD, included)")] = None,
+    issued_to: Annotated[date | None, Query(description="issue date to (YYYY-MM-DD, included)")] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SearchOut:
-    """Dossiers matching the words (accents optional), only in the caller's units, best first."""
+    """Dossiers matching the words (accents optional), only in the caller's units, best first. Filters on the
+    documents' role, type and extracted data (owner ID, issuing agency, issue date) combine with the words."""
     require(user, "search")
-    params = SearchParams(q=q, unit=unit, field=field, year=year, status=status, page=page)
+    params = SearchParams(q=q, unit=unit, field=field, year=year, status=status, role=role, doc_type=doc_type,
+                          owner_id=normalize_id_number(owner_id) if owner_id else None, issuer=issuer,
+                          issued_from=issued_from, issued_to=issued_to, page=page)
     try:
         result = run_search(services, user, params, limit=limit)
         request.app.state.index_guard.check(force=result.total == 0)

@@ -254,6 +254,13 @@ def find_document_numbers(text: str) -> list[str]:
     return list(dict.fromkeys(hit.value for hit in scan_document_numbers(text)))
 
 
+def normalize_id_number(text: str) -> str | None:
+    """A personal ID number (CCCD 12 digits, CMND 9) as its digits only: "0870 9000 1234", "087.090.001.234"
+    and "087090001234" are one number. None when `text` has no digit. The one key search uses for owner IDs."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit() and ch.isascii())
+    return digits or None
+
+
 def _number_key(number: str, year: str | None, parts: list[str]) -> str:
     head = f"{int(number)}/{year}/" if year else f"{int(number)}/"
     return head + "-".join(fold(part).upper() for part in parts)

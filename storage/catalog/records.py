@@ -125,6 +125,9 @@ class PageForIndex:
     document: Document
     original_name: str
     dossier: Dossier | None
+    role: str | None = None
+    doc_type: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # extracted metadata, name -> value
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sohoa.domain.codes import normalize_document_number
 from storage.catalog.core import CatalogCore, add_event
 from storage.catalog.errors import NotFoundError
+from storage.catalog.pages import mark_documents_pending
 from storage.catalog.schema import (
     DOCUMENT_ROLES,
     REUSE_ORIGINS,
@@ -28,6 +29,9 @@ from storage.catalog.schema import (
 RANK = {source: rank for rank, source in enumerate(ROLE_SOURCES)}  # auto < registry < staff
 # Fields that identify a paper across dossiers (reuse): the owner's ID number and the document's number.
 OWNER_ID, NUMBER = "owner_id", "number_symbol"
+# The other field names ocr.extract.extract_metadata gives that the search index uses (facets and filters).
+AGENCY, ISSUED_ON, SIGNER = "agency", "issued_on", "signer"
+INDEXED_FIELDS = (NUMBER, OWNER_ID, AGENCY, ISSUED_ON, SIGNER)
 MAX_FIELD_VALUE = 1024
 
 
@@ -140,6 +144,7 @@ class RolesMixin(CatalogCore):
                     row.id,
                     {"old": old, "role": role, "doc_type": doc_type, "source": source},
                 )
+                mark_documents_pending(session, [row.id])  # the search index holds role and type
             session.flush()
             return _record(session, row)
 
@@ -202,6 +207,8 @@ class RolesMixin(CatalogCore):
                     )
                     current.region, current.source = region, value.source
                     changed.append(value.name)
+            if set(changed) & set(INDEXED_FIELDS):
+                mark_documents_pending(session, [row.id])  # the search index holds these fields
             session.flush()
             return _record(session, row)
 

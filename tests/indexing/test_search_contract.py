@@ -263,3 +263,115 @@ def test_three_node_cluster_replicates_and_searches() -> None:
     finally:
         index._client.indices.delete(index=f"{index.alias}-*", ignore_unavailable=True)
         index.close()
+
+
+# -- issue 10: the document's role, type and extracted metadata as filters and facets --------------------------
+
+ROLE_PAGES = [
+    page("qd", 1, "Quyết định công nhận quyền sử dụng đất cho hộ ông Lê Văn Tám, thôn Đông",
+         dossier_code="H21.65-230301-0001", field="Đất đai", received_date=date(2023, 3, 1), role="result",
+         doc_type="quyet_dinh", issuer="ỦY BAN NHÂN DÂN XÃ TÂN PHÚ", owner_id="087090001234",
+         issued_on=date(2023, 3, 10), signer="Trần Văn Ba"),
+    page("qd-don", 1, "Đơn đề nghị công nhận quyền sử dụng đất của ông Lê Văn Tám, thôn Đông",
+         dossier_code="H21.65-230301-0001", field="Đất đai", received_date=date(2023, 3, 1), role="component",
+         doc_type="don", owner_id="087 090 001 234"),
+    page("gcn", 1, "Giấy chứng nhận quyền sử dụng đất cấp cho bà Phan Thị Mơ, thôn Đông",
+         dossier_code="H21.65-230402-0002", field="Đất đai", received_date=date(2023, 4, 2), role="result",
+         doc_type="giay_chung_nhan", issuer="Ủy ban nhân dân huyện Duy Xuyên", owner_id="079190005678",
+         issued_on=date(2023, 5, 20)),
+    page("gcn-receipt", 1, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả quyền sử dụng đất, thôn Đông",
+         dossier_code="H21.65-230402-0002", field="Đất đai", received_date=date(2023, 4, 2), role="receipt",
+         doc_type="giay_tiep_nhan"),
+    page("qd-other-unit", 1, "Quyết định công nhận quyền sử dụng đất cho hộ ông Lê Văn Tám, thôn Đông",
+         unit="Phường Hòa Bình", dossier_code="H21.65-230303-0003", received_date=date(2023, 3, 3),
+         role="result", doc_type="quyet_dinh", issuer="Ủy ban nhân dân phường Hòa Bình",
+         owner_id="087090001234", issued_on=date(2023, 3, 12)),
+]
+
+
+@pytest.fixture
+def role_index(index: SearchIndex) -> SearchIndex:
+    index.index_pages(ROLE_PAGES)
+    return index
+
+
+def test_role_and_type_filters_restrict_and_combine_with_text(role_index: SearchIndex) -> None:
+    assert set(documents(role_index, "thôn đông", role="result")) == {"qd", "gcn", "qd-other-unit"}
+    assert documents(role_index, "thôn đông", role="receipt") == ["gcn-receipt"]
+    assert set(documents(role_index, "", doc_type="quyet_dinh")) == {"qd", "qd-other-unit"}
+    assert documents(role_index, "phan thi mo", role="result") == ["gcn"]
+    assert documents(role_index, "phan thi mo", role="component") == []
+    assert documents(role_index, "H21.65-230402-0002", role="receipt") == ["gcn-receipt"]  # with a code too
+
+
+def test_owner_id_filter_is_exact_on_digits_however_typed(role_index: SearchIndex) -> None:
+    for typed in ("087090001234", "087 090 001 234", "0870.9000.1234"):
+        result = role_index.search(SearchQuery(text="", owner_id=typed))
+        pages = {h.document_id for g in result.groups for h in [g.best, *g.other_pages]}
+        assert pages == {"qd", "qd-don", "qd-other-unit"}, typed
+    assert documents(role_index, "", owner_id="08709000123") == []  # one digit short: no prefix match
+    assert documents(role_index, "phan thi mo", owner_id="087090001234") == []
+    with pytest.raises(ValueError):
+        SearchQuery(owner_id="không có số")
+
+
+def test_issuer_filter_matches_folded_whole_words(role_index: SearchIndex) -> None:
+    assert set(documents(role_index, "", issuer="uy ban nhan dan")) == {"qd", "gcn", "qd-other-unit"}
+    assert documents(role_index, "", issuer="Xã Tân Phú") == ["qd"]
+    assert documents(role_index, "", issuer="huyen duy xuyen") == ["gcn"]
+    assert documents(role_index, "", issuer="xuyen duy") == ["gcn"]  # words, not a phrase
+    assert documents(role_index, "", issuer="xuy") == []  # whole words only
+    assert documents(role_index, "le van tam", issuer="tan phu") == ["qd"]
+
+
+def test_issue_date_range_includes_both_ends_and_leaves_undated_pages_out(role_index: SearchIndex) -> None:
+    assert set(documents(role_index, "", issued_from=date(2023, 3, 10), issued_to=date(2023, 3, 12))) == {
+        "qd", "qd-other-unit"}
+    assert documents(role_index, "thôn đông", issued_from=date(2023, 4, 1)) == ["gcn"]
+    assert set(documents(role_index, "thôn đông", issued_to=date(2023, 3, 11))) == {"qd"}
+    assert documents(role_index, "H21.65-230301-0001", issued_to=date(2023, 1, 1)) == []
+    assert documents(role_index, "", issued_from=date(2024, 1, 1)) == []
+    # Ranges across years and months (the embedded index covers them with year, month and day tokens).
+    assert set(documents(role_index, "", issued_from=date(2021, 1, 1), issued_to=date(2023, 3, 10))) == {"qd"}
+    assert set(documents(role_index, "", issued_from=date(2023, 2, 28), issued_to=date(2023, 5, 20))) == {
+        "qd", "qd-other-unit", "gcn"}
+    assert set(documents(role_index, "", issued_from=date(2023, 3, 11), issued_to=date(2024, 12, 31))) == {
+        "qd-other-unit", "gcn"}
+    assert documents(role_index, "", issued_from=date(2023, 3, 13), issued_to=date(2023, 3, 12)) == []
+
+
+def test_new_filters_respect_allowed_units(role_index: SearchIndex) -> None:
+    allowed = ["Xã Tân Phú"]
+    assert documents(role_index, "", doc_type="quyet_dinh", allowed_units=allowed) == ["qd"]
+    mine = role_index.search(SearchQuery(text="", owner_id="087090001234", allowed_units=allowed))
+    assert [g.dossier_code for g in mine.groups] == ["H21.65-230301-0001"] and mine.facets["unit"] == {"Xã Tân Phú": 1}
+    assert documents(role_index, "", issuer="uy ban nhan dan phuong hoa binh", allowed_units=allowed) == []
+    assert documents(role_index, "le van tam", issued_from=date(2023, 3, 11), allowed_units=allowed) == []
+    result = role_index.search(SearchQuery(text="quyền sử dụng đất", allowed_units=allowed))
+    assert result.facets["role"] == {"result": 2, "component": 1, "receipt": 1}
+
+
+def test_role_and_type_facets_count_groups(role_index: SearchIndex) -> None:
+    result = role_index.search(SearchQuery(text="quyền sử dụng đất thôn đông"))
+    # Dossier 0001 has a result and a component, 0002 a result and a receipt, 0003 a result.
+    assert result.facets["role"] == {"result": 3, "component": 1, "receipt": 1}
+    assert result.facets["doc_type"] == {"quyet_dinh": 2, "don": 1, "giay_chung_nhan": 1, "giay_tiep_nhan": 1}
+    filtered = role_index.search(SearchQuery(text="quyền sử dụng đất thôn đông", doc_type="quyet_dinh"))
+    assert filtered.total == 2 and filtered.facets["role"] == {"result": 2}
+
+
+def test_replacing_a_page_replaces_its_role_and_fields(role_index: SearchIndex) -> None:
+    corrected = page("qd-don", 1, ROLE_PAGES[1].text, dossier_code="H21.65-230301-0001", field="Đất đai",
+                     received_date=date(2023, 3, 1), role="component", doc_type="to_khai",
+                     issuer="Công an xã Tân Phú")
+    role_index.index_pages([corrected])
+    assert documents(role_index, "", doc_type="don") == []
+    assert documents(role_index, "", doc_type="to_khai") == ["qd-don"]
+    assert documents(role_index, "", issuer="cong an") == ["qd-don"]
+    assert documents(role_index, "", owner_id="087090001234", allowed_units=["Xã Tân Phú"]) == ["qd"]  # only it now
+    assert role_index.delete_document("qd-don") == 1
+    assert documents(role_index, "", issuer="cong an") == []
+
+
+def test_the_signer_s_name_is_searchable(role_index: SearchIndex) -> None:
+    assert documents(role_index, "tran van ba") == ["qd"]

@@ -24,6 +24,8 @@ function setupSearch() {
     history.replaceState(null, "", "/search?" + params.toString());
   }, 250);
   box.addEventListener("input", run);
+  const filters = form.querySelector(".doc-filters");
+  if (filters) filters.addEventListener("change", run);  // a role, type, ID, agency or date chosen
 }
 
 async function walkEntry(entry, path, out) {
