@@ -12,7 +12,8 @@ $(VENV)/.installed: pyproject.toml
 	bash deploy/install-system.sh runtime
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	# tesserocr from source, against the system libtesseract the tesseract program uses (ocr/tesseract.py)
+	$(PY) -m pip install -q --no-binary tesserocr -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

@@ -4,7 +4,9 @@
 set -euo pipefail
 profile="${1:-runtime}"
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils ghostscript unpaper qpdf
-          fonts-liberation2 fonts-dejavu-core)
+          fonts-liberation2 fonts-dejavu-core
+          # headers to build tesserocr against this libtesseract (Makefile: pip --no-binary tesserocr)
+          libtesseract-dev libleptonica-dev pkg-config g++)
 if [ "$profile" = "test" ]; then
   packages+=(postgresql chromium softhsm2 opensc openssl)
 fi

@@ -49,8 +49,8 @@ class OcrOptions:
     # Seconds one Tesseract run / one Poppler page render may take; a run that times out is retried once.
     tesseract_timeout: float = 180.0
     render_timeout: float = 120.0
-    # Recognition engine: "cli" (default, the tesseract program) or "api" (in process, the model loaded once
-    # per worker); see ocr.tesseract.
+    # Recognition engine: "api" (default: in process, the model loaded once per worker) or "cli" (the
+    # tesseract program for every reading); see ocr.tesseract.
     tesseract_engine: str = tesseract.DEFAULT_ENGINE
 
 

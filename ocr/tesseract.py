@@ -4,9 +4,11 @@ one retry.
 Recognition has two engines reading the same traineddata (the system tessdata folder `tesseract --list-langs`
 names): "api", an in-process `tesserocr.PyTessBaseAPI` per (process, thread, language, psm) that loads the model
 once, and "cli", the `tesseract` program through pytesseract, which loads the model again on every run (~0.3-0.5 s
-of CPU). "cli" is the default: the wheel's libtesseract 5.5.4 lays out some pages differently from the 5.3.0
-program (docs/benchmarks.md, the table page). When "api" is chosen but tesserocr does not import or its engine does
-not initialise, recognition falls back to "cli" with one logged warning. The version probe and OSD always use the
+of CPU). "api" is the default, and is used only when tesserocr's libtesseract is the program's version (make
+install builds tesserocr against the system library): the wheel's libtesseract 5.5.4 lays out some pages
+differently from the 5.3.0 program (docs/benchmarks.md, the table page). When "api" is chosen but tesserocr does
+not import, runs another Tesseract version or its engine does not initialise, recognition falls back to "cli" with
+one logged warning. The version probe and OSD always use the
 program.
 """
 
@@ -48,7 +50,7 @@ log = logging.getLogger(__name__)
 
 Engine = Literal["api", "cli"]
 ENGINES: tuple[Engine, ...] = ("api", "cli")
-DEFAULT_ENGINE: Engine = "cli"
+DEFAULT_ENGINE: Engine = "api"
 _engine: Engine = DEFAULT_ENGINE
 
 
@@ -252,6 +254,22 @@ def _tessdata() -> str | None:
     return folder if folder and Path(folder).is_dir() else None
 
 
+def _library_mismatch(library_banner: str) -> str | None:
+    """Why the in-process library must not be used: another Tesseract version than the program's lays pages out
+    differently (the wheel's 5.5.4 read a table page out of row order, docs/benchmarks.md). None when they agree."""
+    found = re.search(r"tesseract\s+v?(\d+\.\d+(?:\.\d+)?)", library_banner or "")
+    library = found.group(1) if found else "unknown"
+    try:
+        program = tesseract_info().version
+    except MissingDependencyError as exc:
+        return str(exc)
+    if library == program:
+        return None
+    return (f"libtesseract {library} của tesserocr khác chương trình tesseract {program} "
+            f"(tesserocr's libtesseract {library} differs from the tesseract program {program}; build it against "
+            f"the system library: pip install --no-binary tesserocr tesserocr)")
+
+
 def _api(lang: str, psm: int) -> Any | None:
     """This thread's engine for (lang, psm), made on first use; None when it cannot be made (reason logged)."""
     if _apis.pid != os.getpid():
@@ -265,6 +283,10 @@ def _api(lang: str, psm: int) -> Any | None:
         import tesserocr
     except ImportError as exc:  # not installed, or its bundled library does not load
         _give_up(None, f"tesserocr không nạp được (cannot import tesserocr: {exc})")
+        return None
+    mismatch = _library_mismatch(tesserocr.tesseract_version())
+    if mismatch:
+        _give_up(None, mismatch)
         return None
     folder = _tessdata()
     try:

@@ -40,7 +40,7 @@ class Settings:
     render_timeout: float = 120.0
     # Recognition engine (ocr.tesseract): "cli" (the tesseract program for every reading) or "api" (in-process,
     # the model loaded once per worker; falls back to "cli" when it cannot start).
-    tesseract_engine: str = "cli"
+    tesseract_engine: str = "api"
     storage_retries: int = 5  # attempts while the object store is unavailable
     storage_backoff: float = 1.0  # first wait in seconds, doubled after each attempt
     max_upload_bytes: int = 2 * 1024**3  # one web upload's request body
@@ -98,7 +98,7 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
         default_target=number("default_target", "0.869", float),
         tesseract_timeout=number("tesseract_timeout", "180", float),
         render_timeout=number("render_timeout", "120", float),
-        tesseract_engine=choice("tesseract_engine", "cli", TESSERACT_ENGINES),
+        tesseract_engine=choice("tesseract_engine", "api", TESSERACT_ENGINES),
         storage_retries=number("storage_retries", "5", int),
         storage_backoff=number("storage_backoff", "1.0", float),
         max_upload_bytes=number("max_upload_bytes", str(2 * 1024**3), int),
