@@ -29,6 +29,10 @@ from ocr.searchable_pdf import PdfPage, build_searchable_pdf
 # ocr.cleanup.orientation.OrientationResult.across; documents measure 0.4-0.7, receipt photos about 0.2), a weak
 # reading not on end is tried upside down only: its quarter turns would be read across the lines.
 LINES_ACROSS_SURELY = 0.3
+# A page whose print, after the clean-up's flattening, has a median gray of at least this is printed faint (a
+# dry cartridge; see ocr.cleanup.binarize.ink_gray): even a strong first reading of it is tried with "strokes".
+# Faint L2-L3 synthetic scans measure 202-213, faint L1 187-189, real pages at most 195 (a handheld photo).
+FAINT_PRINT_GRAY = 198.0
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
     and every reading tried.
 
     A weak first reading is tried with the other binarization (kept when its confidence is higher), and one
-    still weak after that with the "strokes" binarization (`ocr.cleanup.binarize.strokes`). A reading
+    still weak after that, or any page printed faint, with the "strokes" binarization
+    (`ocr.cleanup.binarize.strokes`). A reading
     that stays weak, and any turned page whose reading is not strong, is also tried in the other orientations;
     a turn is kept only when its reading is clearly better (`ocr.verdict.better`). On a page big enough, the
     tries read only its densest band of lines (`ocr.cleanup.band`), compared with the same band of the kept
@@ -68,7 +73,9 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
     kept = Reading(recognize(cleaned.binary, lang=options.lang, dpi=cleaned.dpi), 0, method)
     tried = [kept]
     sideways = sideways_share(kept.text) > 0.5
-    if kept.text.mean_confidence >= options.retry_below and not sideways:
+    strong = kept.text.mean_confidence >= options.retry_below and not sideways
+    faint = float(cleaned.details.get("ink_gray") or 0.0) >= FAINT_PRINT_GRAY
+    if strong and not faint:
         return cleaned, kept, tried
     band = text_band(cleaned.binary, lines_run_down=sideways) if options.tries_on_band else None
 
@@ -81,13 +88,17 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         return reading if band is None else replace(reading, text=words_in(reading.text, band), region="band")
 
     if not sideways:
-        # The other global binarization first; "strokes" (faint print through show-through and JPEG noise) only
-        # when the page is still weak after it.
-        others = ("sauvola" if method == "otsu" else "otsu", "strokes")
-        for other in others:
-            if other in binaries or kept.text.mean_confidence >= options.retry_below:
-                continue
+        if not strong:
+            other = "sauvola" if method == "otsu" else "otsu"
             kept = _try_binarization(cleaned, other, binaries, kept, tried, band, read, in_band)
+        # Faint print through show-through and JPEG noise: "strokes" on a page still weak, and on any page
+        # printed faint (a strong reading of it can still hold the back page's fragments as junk lines).
+        # A strong page is read in full: its junk lies outside its densest band of lines.
+        if "strokes" not in binaries and (kept.text.mean_confidence < options.retry_below or faint):
+            kept = _try_binarization(cleaned, "strokes", binaries, kept, tried, None if strong else band, read,
+                                     in_band)
+        if strong:
+            return cleaned, kept, tried  # a strong first reading is not turned, as on any other page
         weak = kept.text.mean_confidence < options.low_confidence or not holds_text(kept.text)
         if not weak and not cleaned.rotation:
             return cleaned, kept, tried
@@ -135,12 +146,13 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
 def _try_binarization(cleaned: CleanedPage, method: str, binaries: dict[str, np.ndarray], kept: Reading,
                       tried: list[Reading], band: Band | None, read: Callable[[np.ndarray, int, bool], PageText],
                       in_band: Callable[[Reading], Reading]) -> Reading:
-    """Read the page binarized with `method` (on the band first) and return it if it beats `kept`, else `kept`."""
+    """Read the page binarized with `method` (on `band` first, if any) and return it if it beats `kept`, else
+    `kept`."""
     binaries[method] = cleanup.rebinarize(cleaned, method)
     region = "page" if band is None else "band"
-    second = Reading(read(binaries[method], 0, True), 0, method, region=region)
+    second = Reading(read(binaries[method], 0, band is not None), 0, method, region=region)
     tried.append(second)
-    base = in_band(kept)
+    base = kept if band is None else in_band(kept)
     # A band try is read in full only when it found text: an upside-down page reads as confident nonsense
     # with either binarization, and its turn is what the tries below are for.
     if (second.text.mean_confidence > base.text.mean_confidence or not holds_text(base.text) and better(
