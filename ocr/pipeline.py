@@ -21,7 +21,7 @@ from ocr.model import CleanedPage, PageImage, PageResult, PageText
 from ocr.cleanup.band import Band, text_band, words_in
 from ocr.cleanup.orientation import OsdUse, rotate_quadrant
 from ocr.recognize import recognize
-from ocr.verdict import Reading, better, holds_text, sideways_share
+from ocr.verdict import BETTER_BY, Reading, better, holds_text, sideways_share
 from ocr.searchable_pdf import PdfPage, build_searchable_pdf
 
 
@@ -96,7 +96,7 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         # A strong page is read in full: its junk lies outside its densest band of lines.
         if "strokes" not in binaries and (kept.text.mean_confidence < options.retry_below or faint):
             kept = _try_binarization(cleaned, "strokes", binaries, kept, tried, None if strong else band, read,
-                                     in_band)
+                                     in_band, by_confidence=True)
         if strong:
             return cleaned, kept, tried  # a strong first reading is not turned, as on any other page
         weak = kept.text.mean_confidence < options.low_confidence or not holds_text(kept.text)
@@ -105,9 +105,11 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
     turning = kept.binarization
     if not holds_text(kept.text):
         # No reading found text yet: an upside-down page reads as nonsense with every binarization, so it is
-        # turned with the one whose reading found the most (a faint page's Otsu and Sauvola keep only the
-        # signatures, and then every turn of them reads nothing).
-        turning = max((r for r in tried if r.turn == 0), key=lambda r: r.score).binarization
+        # turned with the one whose reading found clearly the most (a faint page's Otsu and Sauvola keep only
+        # the signatures, and then every turn of them reads nothing); a band try competes with its fewer lines.
+        most = max((r for r in tried if r.turn == 0), key=lambda r: r.score)
+        if most.score > BETTER_BY * kept.score:
+            turning = most.binarization
     binary = binaries[turning]
     # The page as stored is the default: a turn, the clean-up's included, has to earn its place by a clearly
     # better reading. So the stored orientation is read first; then a half turn (the commonest ink-statistics
@@ -145,9 +147,10 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
 
 def _try_binarization(cleaned: CleanedPage, method: str, binaries: dict[str, np.ndarray], kept: Reading,
                       tried: list[Reading], band: Band | None, read: Callable[[np.ndarray, int, bool], PageText],
-                      in_band: Callable[[Reading], Reading]) -> Reading:
+                      in_band: Callable[[Reading], Reading], by_confidence: bool = False) -> Reading:
     """Read the page binarized with `method` (on `band` first, if any) and return it if it beats `kept`, else
-    `kept`."""
+    `kept`. `by_confidence`: only a higher confidence wins, never a higher score of a reading without text (an
+    upside-down page reads as nonsense with every binarization; its turn decides, see `read_page_text`)."""
     binaries[method] = cleanup.rebinarize(cleaned, method)
     region = "page" if band is None else "band"
     second = Reading(read(binaries[method], 0, band is not None), 0, method, region=region)
@@ -155,13 +158,13 @@ def _try_binarization(cleaned: CleanedPage, method: str, binaries: dict[str, np.
     base = kept if band is None else in_band(kept)
     # A band try is read in full only when it found text: an upside-down page reads as confident nonsense
     # with either binarization, and its turn is what the tries below are for.
-    if (second.text.mean_confidence > base.text.mean_confidence or not holds_text(base.text) and better(
-            second, base)) and (band is None or holds_text(second.text)):
+    if (second.text.mean_confidence > base.text.mean_confidence or not by_confidence and not holds_text(
+            base.text) and better(second, base)) and (band is None or holds_text(second.text)):
         if band is not None:
             second = Reading(read(binaries[method], 0, False), 0, method)
             tried.append(second)
-        if second.text.mean_confidence > kept.text.mean_confidence or not holds_text(kept.text) and better(
-                second, kept):
+        if second.text.mean_confidence > kept.text.mean_confidence or not by_confidence and not holds_text(
+                kept.text) and better(second, kept):
             return second
     return kept
 
