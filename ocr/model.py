@@ -70,7 +70,7 @@ class PageResult:
     height: int
     seconds: float = 0.0
     qr_payloads: list[str] = field(default_factory=list)
-    binarization: str = ""  # the method whose reading was kept: otsu or sauvola
+    binarization: str = ""  # the method whose reading was kept: otsu, sauvola or strokes
     # Why the page was judged as it was: the ink's glyph count and blank reason, every reading tried (turn,
     # binarization, confidence, letters read surely) and the scale measured from the text.
     evidence: dict[str, Any] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,10 +18,10 @@ import numpy as np
 from ocr import cleanup, poppler, qr, tesseract
 from ocr.load import DEFAULT_MAX_PIXELS, load_page
 from ocr.model import CleanedPage, PageImage, PageResult, PageText
-from ocr.cleanup.band import text_band, words_in
+from ocr.cleanup.band import Band, text_band, words_in
 from ocr.cleanup.orientation import OsdUse, rotate_quadrant
 from ocr.recognize import recognize
-from ocr.verdict import Reading, better, holds_text, sideways_share
+from ocr.verdict import BETTER_BY, Reading, better, holds_text, sideways_share
 from ocr.searchable_pdf import PdfPage, build_searchable_pdf
 
 
@@ -28,6 +29,10 @@ from ocr.searchable_pdf import PdfPage, build_searchable_pdf
 # ocr.cleanup.orientation.OrientationResult.across; documents measure 0.4-0.7, receipt photos about 0.2), a weak
 # reading not on end is tried upside down only: its quarter turns would be read across the lines.
 LINES_ACROSS_SURELY = 0.3
+# A page whose print, after the clean-up's flattening, has a median gray of at least this is printed faint (a
+# dry cartridge; see ocr.cleanup.binarize.ink_gray): even a strong first reading of it is tried with "strokes".
+# Faint L2-L3 synthetic scans measure 202-213, faint L1 187-189, real pages at most 195 (a handheld photo).
+FAINT_PRINT_GRAY = 198.0
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,9 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
     """Recognise a cleaned page, retrying a weak one, and return the page as finally turned, the kept reading
     and every reading tried.
 
-    A weak first reading is tried with the other binarization (kept when its confidence is higher). A reading
+    A weak first reading is tried with the other binarization (kept when its confidence is higher), and one
+    still weak after that, or any page printed faint, with the "strokes" binarization
+    (`ocr.cleanup.binarize.strokes`). A reading
     that stays weak, and any turned page whose reading is not strong, is also tried in the other orientations;
     a turn is kept only when its reading is clearly better (`ocr.verdict.better`). On a page big enough, the
     tries read only its densest band of lines (`ocr.cleanup.band`), compared with the same band of the kept
@@ -69,7 +76,9 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
     kept = Reading(recognize(cleaned.binary, lang=options.lang, dpi=cleaned.dpi), 0, method)
     tried = [kept]
     sideways = sideways_share(kept.text) > 0.5
-    if kept.text.mean_confidence >= options.retry_below and not sideways:
+    strong = kept.text.mean_confidence >= options.retry_below and not sideways
+    faint = float(cleaned.details.get("ink_gray") or 0.0) >= FAINT_PRINT_GRAY
+    if strong and not faint:
         return cleaned, kept, tried
     band = text_band(cleaned.binary, lines_run_down=sideways) if options.tries_on_band else None
 
@@ -82,26 +91,29 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         return reading if band is None else replace(reading, text=words_in(reading.text, band), region="band")
 
     if not sideways:
-        other = "sauvola" if method == "otsu" else "otsu"
-        binaries[other] = cleanup.rebinarize(cleaned, other)
-        region = "page" if band is None else "band"
-        second = Reading(read(binaries[other], 0, True), 0, other, region=region)
-        tried.append(second)
-        base = in_band(kept)
-        # A band try is read in full only when it found text: an upside-down page reads as confident nonsense
-        # with either binarization, and its turn is what the tries below are for.
-        if (second.text.mean_confidence > base.text.mean_confidence or not holds_text(base.text) and better(
-                second, base)) and (band is None or holds_text(second.text)):
-            if band is not None:
-                second = Reading(read(binaries[other], 0, False), 0, other)
-                tried.append(second)
-            if second.text.mean_confidence > kept.text.mean_confidence or not holds_text(kept.text) and better(
-                    second, kept):
-                kept = second
+        if not strong:
+            other = "sauvola" if method == "otsu" else "otsu"
+            kept = _try_binarization(cleaned, other, binaries, kept, tried, band, read, in_band)
+        # Faint print through show-through and JPEG noise: "strokes" on a page still weak, and on any page
+        # printed faint (a strong reading of it can still hold the back page's fragments as junk lines).
+        # A strong page is read in full: its junk lies outside its densest band of lines.
+        if "strokes" not in binaries and (kept.text.mean_confidence < options.retry_below or faint):
+            kept = _try_binarization(cleaned, "strokes", binaries, kept, tried, None if strong else band, read,
+                                     in_band, by_confidence=True)
+        if strong:
+            return cleaned, kept, tried  # a strong first reading is not turned, as on any other page
         weak = kept.text.mean_confidence < options.low_confidence or not holds_text(kept.text)
         if not weak and not cleaned.rotation:
             return cleaned, kept, tried
-    binary = binaries[kept.binarization]
+    turning = kept.binarization
+    if not holds_text(kept.text):
+        # No reading found text yet: an upside-down page reads as nonsense with every binarization, so it is
+        # turned with the one whose reading found clearly the most (a faint page's Otsu and Sauvola keep only
+        # the signatures, and then every turn of them reads nothing); a band try competes with its fewer lines.
+        most = max((r for r in tried if r.turn == 0), key=lambda r: r.score)
+        if most.score > BETTER_BY * kept.score:
+            turning = most.binarization
+    binary = binaries[turning]
     # The page as stored is the default: a turn, the clean-up's included, has to earn its place by a clearly
     # better reading. So the stored orientation is read first; then a half turn (the commonest ink-statistics
     # mistake), or the quarter turns first when the lines were read on end.
@@ -119,7 +131,7 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         kept = replace(kept, stored=False)
     best = in_band(kept)
     for degrees in order:
-        reading = Reading(read(binary, degrees, True), degrees, kept.binarization, stored=degrees == as_stored,
+        reading = Reading(read(binary, degrees, True), degrees, turning, stored=degrees == as_stored,
                           region=best.region)
         tried.append(reading)
         if better(reading, best):
@@ -129,11 +141,35 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
             break  # a strong reading in another orientation settles it
     if best.turn != kept.turn:
         if band is not None:
-            best = Reading(read(binary, best.turn, False), best.turn, kept.binarization, stored=best.stored)
+            best = Reading(read(binary, best.turn, False), best.turn, turning, stored=best.stored)
             tried.append(best)
         if better(best, kept):
             kept = best
     return cleanup.turn(cleaned, kept.turn), kept, tried
+
+
+def _try_binarization(cleaned: CleanedPage, method: str, binaries: dict[str, np.ndarray], kept: Reading,
+                      tried: list[Reading], band: Band | None, read: Callable[[np.ndarray, int, bool], PageText],
+                      in_band: Callable[[Reading], Reading], by_confidence: bool = False) -> Reading:
+    """Read the page binarized with `method` (on `band` first, if any) and return it if it beats `kept`, else
+    `kept`. `by_confidence`: only a higher confidence wins, never a higher score of a reading without text (an
+    upside-down page reads as nonsense with every binarization; its turn decides, see `read_page_text`)."""
+    binaries[method] = cleanup.rebinarize(cleaned, method)
+    region = "page" if band is None else "band"
+    second = Reading(read(binaries[method], 0, band is not None), 0, method, region=region)
+    tried.append(second)
+    base = kept if band is None else in_band(kept)
+    # A band try is read in full only when it found text: an upside-down page reads as confident nonsense
+    # with either binarization, and its turn is what the tries below are for.
+    if (second.text.mean_confidence > base.text.mean_confidence or not by_confidence and not holds_text(
+            base.text) and better(second, base)) and (band is None or holds_text(second.text)):
+        if band is not None:
+            second = Reading(read(binaries[method], 0, False), 0, method)
+            tried.append(second)
+        if second.text.mean_confidence > kept.text.mean_confidence or not by_confidence and not holds_text(
+                kept.text) and better(second, kept):
+            return second
+    return kept
 
 
 def ocr_page(page: PageImage, options: OcrOptions | None = None) -> tuple[PageResult, CleanedPage]:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import cv2
 import numpy as np
 
-from ocr.cleanup.binarize import Method, binarize
+from ocr.cleanup.binarize import Method, binarize, ink_gray
 from ocr.cleanup.blank import ink_evidence
 from ocr.cleanup.borders import tidy
 from ocr.cleanup.deskew import estimate_skew, rotate_image, uncovered
@@ -169,7 +169,8 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
         flags.append("blank")
     lap("blank")
 
-    details.update(ink=asdict(evidence), gray=gray, binarization=method, timings=timings, options=opts, outside=outside)
+    details.update(ink=asdict(evidence), gray=gray, binarization=method, timings=timings, options=opts, outside=outside,
+                   ink_gray=ink_gray(gray, binary))
     return CleanedPage(display=bgr, binary=binary, dpi=dpi, rotation=rotation, skew=float(skew or 0.0),
                        blank=blank, flags=flags, details=details)
 

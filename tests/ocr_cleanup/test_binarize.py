@@ -1,4 +1,4 @@
-"""Binarization: Otsu and Sauvola give black text on white; 'auto' tells noisy from clean pages."""
+"""Binarization: Otsu, Sauvola and strokes give black text on white; 'auto' tells noisy from clean pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from cleanup_pages import add_noise, jpeg, render_page
 
-from ocr.cleanup.binarize import binarize, choose_method, faint_ink_share, paper_noise
+from ocr.cleanup.binarize import binarize, choose_method, faint_ink_share, paper_noise, strokes
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def noisy_200_dpi_scan() -> np.ndarray:
     return cv2.resize(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
 
 
-@pytest.mark.parametrize("method", ["otsu", "sauvola"])
+@pytest.mark.parametrize("method", ["otsu", "sauvola", "strokes"])
 def test_methods_give_black_text_on_white(clean_gray, method):
     binary, used = binarize(clean_gray, method, 300)
     assert used == method
@@ -64,3 +64,42 @@ def test_sauvola_keeps_faint_text_that_otsu_loses_next_to_bold_black():
     half = page.shape[0] // 2
     kept = {m: np.count_nonzero(binarize(page, m)[0][half:] == 0) for m in ("otsu", "sauvola")}
     assert kept["sauvola"] > 2 * kept["otsu"]
+
+
+def faint_over_show_through() -> tuple[np.ndarray, np.ndarray]:
+    """Print at a quarter of its toner over the blurred, mirrored text of the back page (at 19%), JPEG'd as a
+    200-dpi q55 scan brought to 300 dpi (benchmarks.synth.capture.faint, level 3); and the print's own mask."""
+    page = cv2.cvtColor(render_page(dpi=300)[:1200], cv2.COLOR_BGR2GRAY)
+    back = cv2.GaussianBlur(cv2.flip(cv2.cvtColor(render_page(dpi=300)[600:1800], cv2.COLOR_BGR2GRAY), 1), (0, 0), 2.5)
+    darkness = (255 - page.astype(np.float32)) * 0.26
+    paper = 255 - darkness
+    shown = paper * (1 - 0.19 * (255 - back.astype(np.float32)) / 255)
+    shown = cv2.GaussianBlur(shown, (0, 0), 1.0)
+    small = cv2.resize(np.clip(shown, 0, 255).astype(np.uint8), None, fx=2 / 3, fy=2 / 3, interpolation=cv2.INTER_AREA)
+    scan = cv2.cvtColor(jpeg(add_noise(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR), 6, seed=3), 55), cv2.COLOR_BGR2GRAY)
+    gray = cv2.resize(scan, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_CUBIC)
+    return gray, page < 128
+
+
+def test_strokes_keeps_faint_print_and_drops_the_back_page_better_than_a_global_threshold():
+    gray, truth = faint_over_show_through()
+    wrong = {m: np.count_nonzero((binarize(gray, m)[0] == 0) ^ truth) for m in ("otsu", "sauvola", "strokes")}
+    assert wrong["strokes"] < 0.7 * min(wrong["otsu"], wrong["sauvola"])
+    assert wrong["strokes"] < 0.6 * np.count_nonzero(truth)
+
+
+def test_strokes_finds_no_ink_on_noisy_bare_paper():
+    paper = cv2.cvtColor(jpeg(add_noise(np.full((600, 600, 3), 250, np.uint8), 6, seed=4), 55), cv2.COLOR_BGR2GRAY)
+    assert np.count_nonzero(strokes(paper, 300) == 0) < 0.001 * paper.size
+
+
+def test_strokes_fills_a_bold_stroke_wider_than_its_kernel():
+    gray = np.full((200, 400), 250, np.uint8)
+    cv2.putText(gray, "H", (20, 170), cv2.FONT_HERSHEY_SIMPLEX, 6, 120, 30)  # strokes ~30 px, kernel 9 px
+    cv2.putText(gray, "i i", (220, 170), cv2.FONT_HERSHEY_SIMPLEX, 4, 120, 3)
+    ink = strokes(gray, 300) == 0
+    # The bold letter's middle (its rim may go to the blur) and the thin letters both stay ink.
+    middle = cv2.erode((gray[:, :200] < 185).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    assert np.count_nonzero(middle & ~ink[:, :200]) < 0.02 * np.count_nonzero(middle)
+    thin = gray[:, 200:] < 185
+    assert np.count_nonzero(thin & ink[:, 200:]) > 0.9 * np.count_nonzero(thin)
