@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from flows.index_health import IndexOutOfSyncError
@@ -29,10 +30,12 @@ def _date(value: str | None) -> date | None:
 
 
 def _params(
-    q: str, unit: str | None, field: str | None, year: str | None, status: str | None, page: int,
-    role: str | None = None, doc_type: str | None = None, owner_id: str | None = None,
-    issuer: str | None = None, issued_from: str | None = None, issued_to: str | None = None,
+    q: str = "", unit: str | None = None, field: str | None = None, year: str | None = None,
+    status: str | None = None, page: int = 1, role: str | None = None, doc_type: str | None = None,
+    owner_id: str | None = None, issuer: str | None = None, issued_from: str | None = None,
+    issued_to: str | None = None,
 ) -> SearchParams:
+    """The page's and the fragment's query string (a FastAPI dependency), forgiving: a bad value is no filter."""
     year_value = int(year) if year and year.isdigit() else None
     return SearchParams(
         q=q,
@@ -65,47 +68,16 @@ def _results(request: Request, services, user, params: SearchParams, template: s
                   roles=DOCUMENT_ROLES, role_labels=ROLE_LABELS)
 
 
+QueryParams = Annotated[SearchParams, Depends(_params)]
+
+
 @router.get("/search")
-def search_page(
-    request: Request,
-    services: ServicesDep,
-    user: PageUser,
-    q: str = "",
-    unit: str | None = None,
-    field: str | None = None,
-    year: str | None = None,
-    status: str | None = None,
-    role: str | None = None,
-    doc_type: str | None = None,
-    owner_id: str | None = None,
-    issuer: str | None = None,
-    issued_from: str | None = None,
-    issued_to: str | None = None,
-    page: int = 1,
-) -> Response:
+def search_page(request: Request, services: ServicesDep, user: PageUser, params: QueryParams) -> Response:
     require(user, "search")
-    params = _params(q, unit, field, year, status, page, role, doc_type, owner_id, issuer, issued_from, issued_to)
     return _results(request, services, user, params, "search.html")
 
 
 @router.get("/search/results")
-def search_results(
-    request: Request,
-    services: ServicesDep,
-    user: PageUser,
-    q: str = "",
-    unit: str | None = None,
-    field: str | None = None,
-    year: str | None = None,
-    status: str | None = None,
-    role: str | None = None,
-    doc_type: str | None = None,
-    owner_id: str | None = None,
-    issuer: str | None = None,
-    issued_from: str | None = None,
-    issued_to: str | None = None,
-    page: int = 1,
-) -> Response:
+def search_results(request: Request, services: ServicesDep, user: PageUser, params: QueryParams) -> Response:
     require(user, "search")
-    params = _params(q, unit, field, year, status, page, role, doc_type, owner_id, issuer, issued_from, issued_to)
     return _results(request, services, user, params, "_results.html")
