@@ -51,6 +51,35 @@ def is_noise(word: Word) -> bool:
     return word.confidence < 50 or not set(word.text) <= TEXT_PUNCTUATION
 
 
+# A word lower than this share of the page's typical word height, and read this unsure, is no text: merged leader
+# dots, an underline's fragments or a signature's tail read as "~e-eee" or "seeerseee". Lower-case words stand at
+# about half the typical height (which counts ascenders and dấu), so printed words are never this flat.
+FLAT_SHARE = 0.35
+FLAT_UNSURE_BELOW = 30.0
+
+
+LEADER_MARKS = frozenset("-–—.…·_~")
+
+
+def flat_noise(words: list[Word]) -> list[bool]:
+    """For each word, whether it is a mark far flatter than the page's confident words that is no text: unsure,
+    or dashes and dots with no word after them on their line (a leader; the dash of "Độc lập - Tự do" has)."""
+    confident = sorted(w.height for w in words if w.confidence >= 60 and len(w.text) >= 2)
+    if len(confident) < 5:
+        return [False] * len(words)
+    limit = FLAT_SHARE * confident[len(confident) // 2]
+    flat = [w.height < limit for w in words]
+    mark = [f and set(w.text) <= LEADER_MARKS for f, w in zip(flat, words)]
+    text_ends: dict[tuple[int, int, int], int] = {}  # per line, the left edge of its last word that is no mark
+    for w, m in zip(words, mark):
+        if not m:
+            key = (w.block, w.paragraph, w.line)
+            text_ends[key] = max(text_ends.get(key, -1), w.left)
+    return [f and (w.confidence < FLAT_UNSURE_BELOW
+                   or (m and w.left > text_ends.get((w.block, w.paragraph, w.line), -1)))
+            for f, m, w in zip(flat, mark, words)]
+
+
 def layout_text(words: list[Word], page_width: int | None = None) -> str:
     """Text in reading order: one line per line segment, a blank line between paragraphs and columns."""
     if not words:
@@ -83,6 +112,7 @@ def mean_confidence(words: list[Word]) -> float:
 def recognize(binary: np.ndarray, *, lang: str = "vie", dpi: int = 300, psm: int = 3) -> PageText:
     data = tesseract.image_to_data(binary, lang=lang, psm=psm, dpi=dpi)
     words = [w for w in words_from_data(data) if not is_noise(w)]
+    words = [w for w, flat in zip(words, flat_noise(words)) if not flat]
     return PageText(
         words=words, text=layout_text(words, binary.shape[1]), mean_confidence=mean_confidence(words)
     )

@@ -2,7 +2,7 @@
 
 from ocr.layout import reading_order, split_line
 from ocr.model import Word
-from ocr.recognize import is_noise, layout_text
+from ocr.recognize import flat_noise, is_noise, layout_text
 
 
 def word(text: str, left: int, top: int, line: int, width: int | None = None, conf: float = 95.0) -> Word:
@@ -61,3 +61,27 @@ def test_a_motto_starting_left_of_the_page_middle_is_still_the_right_column() ->
     ]
     lines = [line for line in layout_text(words, page_width=2480).splitlines() if line]
     assert lines == ["UBND HUYỆN", "ỦY BAN", "XÃ AN", "Số: 0110/TNHS", "CỘNG HÒA NAM", "Độc lập", "Cát Hưng, ngày 20 tháng 11 năm 2020"]
+
+
+def _line(texts: list[str], line: int, top: int, height: int = 34, conf: float = 95.0) -> list[Word]:
+    return [Word(t, 100 + 150 * i, top, 120, height, conf, 1, 1, line) for i, t in enumerate(texts)]
+
+
+def test_flat_unsure_marks_and_trailing_leaders_are_noise_but_the_motto_dash_is_not() -> None:
+    # Words of a phone photo's form (generate_page("form", 0, 3, capture="photo")): body words 29-37 px high,
+    # merged leader dots 5-9 px read as "~e-eee" at confidence 0, and a leader dash after a filled-in value.
+    body = _line(["Họ,", "chữ", "đệm,", "tên", "người"], 1, 100)
+    motto = _line(["Độc", "lập"], 2, 200) + [Word("-", 400, 222, 11, 7, 93.0, 1, 1, 2)] + [
+        Word("Tự", 450, 200, 40, 34, 96.0, 1, 1, 2)]
+    value = _line(["Lê", "Minh"], 3, 300) + [Word("-", 900, 322, 14, 5, 89.0, 1, 1, 3)]
+    junk = [Word("~e-eee", 1296, 503, 67, 7, 0.0, 1, 1, 4), Word("seeerseee", 1377, 600, 101, 9, 0.0, 1, 1, 5)]
+    small_but_sure = [Word("ca", 100, 700, 40, 18, 91.0, 1, 1, 6)]  # a lower-case word: about half as high
+    unsure_but_tall = [Word("Cường", 100, 800, 98, 36, 12.0, 1, 1, 7)]
+    words = body + motto + value + junk + small_but_sure + unsure_but_tall
+    dropped = {w.text + f"@{w.line}" for w, flat in zip(words, flat_noise(words)) if flat}
+    assert dropped == {"~e-eee@4", "seeerseee@5", "-@3"}
+
+
+def test_flat_noise_needs_enough_confident_words_to_know_the_page_height() -> None:
+    words = [Word("~e-eee", 0, 0, 60, 7, 0.0, 1, 1, 1)] + _line(["Một", "hai"], 2, 100)
+    assert flat_noise(words) == [False, False, False]
