@@ -13,6 +13,14 @@ from dataclasses import dataclass
 from ocr.model import Word
 
 
+# A line split into this many pieces, this many of them amounts, is a table row (quantity, unit price, amount),
+# read across as printed. The two-column runs of an NĐ 30 page split into two, or into three where a header line
+# spaces its words widely, and hold no amounts.
+TABLE_ROW_SEGMENTS = 3
+TABLE_ROW_AMOUNTS = 2
+AMOUNT_DIGIT_SHARE = 0.6
+
+
 @dataclass(frozen=True)
 class Segment:
     words: tuple[Word, ...]
@@ -41,6 +49,16 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
             key = k
         lines[-1].append(word)
     return [sorted(line, key=lambda w: w.left) for line in lines]
+
+
+def is_amount(segment: "Segment") -> bool:
+    """Whether a segment is a number: most of its letters and digits are digits ("33,000", "1 HOP")."""
+    chars = [ch for ch in segment.text if ch.isalnum()]
+    return bool(chars) and sum(ch.isdigit() for ch in chars) >= AMOUNT_DIGIT_SHARE * len(chars)
+
+
+def is_table_row(segments: list["Segment"]) -> bool:
+    return len(segments) >= TABLE_ROW_SEGMENTS and sum(map(is_amount, segments)) >= TABLE_ROW_AMOUNTS
 
 
 def split_line(line: list[Word], min_gap: float) -> list[Segment]:
@@ -105,6 +123,10 @@ def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
 
     for line in lines:
         segments = split_line(line, min_gap)
+        if is_table_row(segments):
+            flush_run()
+            out.append([Segment(tuple(w for s in segments for w in s.words))])
+            continue
         half_width = len(segments) > 1 or segments[0].right <= mid or segments[0].left >= mid
         if half_width:
             run.append(segments)

@@ -85,3 +85,26 @@ def test_flat_unsure_marks_and_trailing_leaders_are_noise_but_the_motto_dash_is_
 def test_flat_noise_needs_enough_confident_words_to_know_the_page_height() -> None:
     words = [Word("~e-eee", 0, 0, 60, 7, 0.0, 1, 1, 1)] + _line(["Một", "hai"], 2, 100)
     assert flat_noise(words) == [False, False, False]
+
+
+def test_receipt_rows_with_amounts_read_across_while_the_header_keeps_its_columns() -> None:
+    # receipt_upright_photo.jpg: an item line across the slip, then its quantity, unit price and amount with
+    # wide gaps between them. Read column by column, every amount came after every quantity (CER 16%).
+    words = [
+        word("HÓA", 300, 100, 1, 80), word("ĐƠN", 400, 100, 1, 80),
+        word("Bánh", 100, 200, 2, 90), word("tipo", 200, 200, 2, 80), word("salsa", 300, 200, 2, 900),
+        word("1", 100, 260, 3, 20), word("HOP", 140, 260, 3, 70), word("33,000", 600, 260, 3, 120),
+        word("33,000", 1100, 260, 3, 120),
+        word("Kẹo", 100, 320, 4, 70), word("yupi", 190, 320, 4, 80), word("108g", 290, 320, 4, 900),
+        word("1", 100, 380, 5, 20), word("GOI", 140, 380, 5, 70), word("21,000", 600, 380, 5, 120),
+        word("21,000", 1100, 380, 5, 120),
+    ]
+    lines = [line for line in layout_text(words, page_width=1300).splitlines() if line]
+    assert lines == ["HÓA ĐƠN", "Bánh tipo salsa", "1 HOP 33,000 33,000", "Kẹo yupi 108g", "1 GOI 21,000 21,000"]
+
+
+def test_a_header_line_split_in_three_without_amounts_is_no_table_row() -> None:
+    words = header_words()
+    words.insert(4, word("NAM", 2100, 100, 1))  # the motto's last word set far right: three pieces
+    lines = [line for line in layout_text(words, page_width=2480).splitlines() if line]
+    assert lines[:3] == ["UBND HUYỆN", "ỦY BAN", "Số: 12/QĐ-UBND"]
