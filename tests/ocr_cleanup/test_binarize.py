@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from cleanup_pages import add_noise, jpeg, render_page
 
-from ocr.cleanup.binarize import binarize, choose_method, faint_ink_share, paper_noise, strokes
+from ocr.cleanup.binarize import UPSAMPLED_LIFT, binarize, choose_method, faint_ink_share, paper_noise, strokes
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +103,38 @@ def test_strokes_fills_a_bold_stroke_wider_than_its_kernel():
     assert np.count_nonzero(middle & ~ink[:, :200]) < 0.02 * np.count_nonzero(middle)
     thin = gray[:, 200:] < 185
     assert np.count_nonzero(thin & ink[:, 200:]) > 0.9 * np.count_nonzero(thin)
+
+
+def blended_mark_page() -> tuple[np.ndarray, tuple[slice, slice]]:
+    """Black strokes on white and, above them, a mark blended to mid gray (a dấu thinner than a source pixel,
+    upsampled from screen resolution): the page and where the mark is."""
+    page = np.full((400, 600), 255, np.uint8)
+    for x in range(40, 560, 40):
+        page[100:300, x:x + 12] = 0
+    page = cv2.GaussianBlur(page, (0, 0), 1.5)  # anti-aliased edges, as a bicubic upsampling leaves them
+    mark = (slice(60, 70), slice(300, 330))
+    page[mark] = 145
+    threshold, _ = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    # Lighter than Otsu's threshold, darker than the lifted one.
+    assert threshold < 145 < threshold + UPSAMPLED_LIFT * (255 - threshold)
+    return page, mark
+
+
+def test_the_lifted_threshold_keeps_a_blended_mark_that_otsu_drops():
+    page, mark = blended_mark_page()
+    plain, _ = binarize(page, "otsu", 300)
+    lifted, used = binarize(page, "auto", 300, UPSAMPLED_LIFT)
+    assert used == "otsu"
+    assert np.all(plain[mark] == 255)  # Otsu parts black from everything lighter: the mark is lost
+    assert np.all(lifted[mark] == 0)
+    assert np.array_equal(lifted[page == 255], plain[page == 255])  # the paper stays paper
+    assert np.array_equal(binarize(page, "otsu", 300, UPSAMPLED_LIFT)[0], lifted)
+
+
+def test_the_threshold_is_not_lifted_where_colour_ink_was_lifted_out():
+    page, mark = blended_mark_page()
+    unlifted = np.zeros(page.shape, bool)
+    unlifted[mark] = True  # the light gray left where a seal's red was lifted
+    binary, _ = binarize(page, "auto", 300, UPSAMPLED_LIFT, unlifted)
+    assert np.all(binary[mark] == 255)
+    assert np.array_equal(binary, binarize(page, "otsu", 300)[0])

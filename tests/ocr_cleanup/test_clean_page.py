@@ -68,6 +68,16 @@ def test_scanner_border_of_a_skewed_scan_goes_although_deskewing_moves_it_off_th
     assert cv2.connectedComponentsWithStats(255 - again)[2][1:, cv2.CC_STAT_AREA].max() < 5000
 
 
+def test_only_a_page_upsampled_from_screen_resolution_gets_the_lifted_threshold():
+    from ocr.cleanup.binarize import UPSAMPLED_LIFT
+
+    for dpi, lift in ((96, UPSAMPLED_LIFT), (200, 0.0), (300, 0.0)):
+        cleaned = clean_page(PageImage(render_page(dpi=dpi)[: dpi * 3], dpi, 0), CleanupOptions(osd="never"))
+        assert cleaned.details["lift"] == lift, dpi
+        if cleaned.details["binarization"] == "otsu":  # the retry's binarization keeps the page's threshold
+            assert np.array_equal(rebinarize(cleaned, "otsu"), cleaned.binary), dpi
+
+
 def test_rebinarize_gives_the_other_method_with_the_same_geometry(cleaned):
     other = "sauvola" if cleaned.details["binarization"] == "otsu" else "otsu"
     again = rebinarize(cleaned, other)
