@@ -21,7 +21,7 @@ from ocr.model import CleanedPage, PageImage, PageResult, PageText
 from ocr.cleanup.band import Band, text_band, words_in
 from ocr.cleanup.orientation import OsdUse, rotate_quadrant
 from ocr.recognize import recognize
-from ocr.verdict import BETTER_BY, Reading, better, holds_text, sideways_share
+from ocr.verdict import BETTER_BY, Reading, better, confident_letters, holds_text, sideways_share
 from ocr.searchable_pdf import PdfPage, build_searchable_pdf
 
 
@@ -33,6 +33,11 @@ LINES_ACROSS_SURELY = 0.3
 # dry cartridge; see ocr.cleanup.binarize.ink_gray): even a strong first reading of it is tried with "strokes".
 # Faint L2-L3 synthetic scans measure 202-213, faint L1 187-189, real pages at most 195 (a handheld photo).
 FAINT_PRINT_GRAY = 198.0
+# A page holds its densest band of lines: a full reading with less than this share of its band's confident
+# letters is Tesseract's page layout failing, not the page (a skewed photo whose sheet was not found, read with
+# the table and a second sheet around it: 19 words in full, 150+ in its band). Such a page is read again as
+# one block of text (Tesseract's psm 6), which keeps the words if not the columns' order.
+LAYOUT_FAILED_BELOW = 0.5
 
 
 @dataclass(frozen=True)
@@ -82,9 +87,9 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         return cleaned, kept, tried
     band = text_band(cleaned.binary, lines_run_down=sideways) if options.tries_on_band else None
 
-    def read(binary: np.ndarray, degrees: int, on_band: bool) -> PageText:
+    def read(binary: np.ndarray, degrees: int, on_band: bool, psm: int = 3) -> PageText:
         image = band.crop(binary) if on_band and band is not None else binary
-        return recognize(rotate_quadrant(image, degrees), lang=options.lang, dpi=cleaned.dpi)
+        return recognize(rotate_quadrant(image, degrees), lang=options.lang, dpi=cleaned.dpi, psm=psm)
 
     def in_band(reading: Reading) -> Reading:
         """`reading` cut to the band, to compare with band tries (the band itself when there is none)."""
@@ -141,15 +146,28 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
             break  # a strong reading in another orientation settles it
     if best.turn != kept.turn:
         if band is not None:
-            best = Reading(read(binary, best.turn, False), best.turn, turning, stored=best.stored)
-            tried.append(best)
+            best = _full_reading(best, binary, turning, read, tried)
         if better(best, kept):
             kept = best
     return cleanup.turn(cleaned, kept.turn), kept, tried
 
 
+def _full_reading(on_band: Reading, binary: np.ndarray, method: str, read: Callable[..., PageText],
+                  tried: list[Reading]) -> Reading:
+    """The full page read in the turn and binarization of a winning band try; read again as one block when the
+    full reading found far less than its own band (`LAYOUT_FAILED_BELOW`), the better of the two kept."""
+    full = Reading(read(binary, on_band.turn, False), on_band.turn, method, stored=on_band.stored)
+    tried.append(full)
+    if confident_letters(full.text) >= LAYOUT_FAILED_BELOW * confident_letters(on_band.text):
+        return full
+    block = Reading(read(binary, on_band.turn, False, 6), on_band.turn, method, stored=on_band.stored,
+                    region="block")
+    tried.append(block)
+    return block if better(block, full) else full
+
+
 def _try_binarization(cleaned: CleanedPage, method: str, binaries: dict[str, np.ndarray], kept: Reading,
-                      tried: list[Reading], band: Band | None, read: Callable[[np.ndarray, int, bool], PageText],
+                      tried: list[Reading], band: Band | None, read: Callable[..., PageText],
                       in_band: Callable[[Reading], Reading], by_confidence: bool = False) -> Reading:
     """Read the page binarized with `method` (on `band` first, if any) and return it if it beats `kept`, else
     `kept`. `by_confidence`: only a higher confidence wins, never a higher score of a reading without text (an
@@ -164,8 +182,7 @@ def _try_binarization(cleaned: CleanedPage, method: str, binaries: dict[str, np.
     if (second.text.mean_confidence > base.text.mean_confidence or not by_confidence and not holds_text(
             base.text) and better(second, base)) and (band is None or holds_text(second.text)):
         if band is not None:
-            second = Reading(read(binaries[method], 0, False), 0, method)
-            tried.append(second)
+            second = _full_reading(second, binaries[method], method, read, tried)
         if second.text.mean_confidence > kept.text.mean_confidence or not by_confidence and not holds_text(
                 kept.text) and better(second, kept):
             return second

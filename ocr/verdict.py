@@ -121,7 +121,9 @@ class Reading:
     turn: int  # degrees clockwise on top of the clean-up's rotation
     binarization: str
     stored: bool = True  # read in the orientation the page has in its file
-    region: str = "page"  # "band": only the densest band of lines was read (ocr.cleanup.band)
+    # "band": only the densest band of lines was read (ocr.cleanup.band); "block": the page read as one block of
+    # text after Tesseract's page layout lost it (ocr.pipeline.LAYOUT_FAILED_BELOW)
+    region: str = "page"
 
     @property
     def score(self) -> float:
