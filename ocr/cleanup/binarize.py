@@ -29,11 +29,11 @@ STROKE_CORE_QUANTILE = 40.0
 # A black-hat response weaker than this (gray levels) is never ink, whatever Otsu says: on bare paper Otsu
 # would split the noise itself.
 STROKE_MIN_CONTRAST = 12.0
-# On a page brought up from screen resolution (a 96-dpi screenshot, a web image), a dấu or a comma's tail thinner
-# than a source pixel is blended into it and survives the bicubic upsampling only as light gray, well above
-# Otsu's threshold. Such a page is thresholded this share of the way from Otsu's threshold towards the paper. On
-# the 6 transcribed real pages at 100-144 dpi, Otsu read 5.2% CER; a lift of 0.15-0.5 read 3.4-3.7% (0.25: 3.4%),
-# mostly by keeping dấu hỏi ("đổi", not "đôi") and commas (docs/benchmarks.md).
+# On a page brought up from screen resolution (a 96-dpi screenshot, a web image), a dấu or a comma's tail
+# thinner than a source pixel is blended into it and survives the bicubic upsampling only as light gray, well
+# above Otsu's threshold. Such a page is thresholded this share of the way from Otsu's threshold towards the
+# paper. On the 6 transcribed real pages at 100-144 dpi Otsu read 5.2% CER, a lift of 0.15-0.5 3.5-3.8% (0.25:
+# 3.5%), mostly by keeping dấu hỏi ("đổi", not "đôi") and commas (docs/benchmarks.md).
 UPSAMPLED_LIFT = 0.25
 
 
