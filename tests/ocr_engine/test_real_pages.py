@@ -77,7 +77,7 @@ def test_transcribed_page_cer_is_within_its_bound(entry: dict) -> None:
     truth = (REAL / entry["truth"]).read_text(encoding="utf-8")
     result = read(entry["file"])
     cer = score(truth, result.text).cer
-    assert cer <= entry["max_cer"], f"{entry['file']}: CER {cer:.1%} > {entry['max_cer']:.0%}"
+    assert cer <= entry["max_cer"], f"{entry['file']}: CER {cer:.1%} > {entry['max_cer']:.1%}"
 
 
 def test_an_unsure_ink_vote_is_left_to_recognition_not_osd() -> None:
