@@ -170,7 +170,8 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
             skew = 0.0
     lap("deskew")
 
-    binary, method = binarize(gray, opts.binarization, dpi, lift, None if unlifted is None else unlifted > 127)
+    unlifted_mask = None if unlifted is None else unlifted > 127
+    binary, method = binarize(gray, opts.binarization, dpi, lift, unlifted_mask)
     lap("binarize")
     binary, tidy_flags, kept = _tidy(binary, dpi, opts, outside)
     flags += tidy_flags
@@ -183,7 +184,7 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
     lap("blank")
 
     details.update(ink=asdict(evidence), gray=gray, binarization=method, lift=lift, timings=timings, options=opts,
-                   outside=outside, unlifted=None if unlifted is None else unlifted > 127,
+                   outside=outside, unlifted=unlifted_mask,
                    ink_gray=ink_gray(gray, binary))
     return CleanedPage(display=bgr, binary=binary, dpi=dpi, rotation=rotation, skew=float(skew or 0.0),
                        blank=blank, flags=flags, details=details)

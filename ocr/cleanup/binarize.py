@@ -41,12 +41,14 @@ def otsu(gray: np.ndarray, lift: float = 0.0, unlifted: np.ndarray | None = None
     """Global Otsu threshold, raised `lift` of the way towards the paper's gray except where `unlifted` (a
     boolean mask) is set; uint8, text 0 and paper 255."""
     threshold, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return _lifted(gray, threshold, binary, lift, unlifted) if lift > 0 else binary
+    return _lifted(gray, threshold, binary, lift, unlifted)
 
 
 def _lifted(gray: np.ndarray, threshold: float, binary: np.ndarray, lift: float, unlifted: np.ndarray | None
             ) -> np.ndarray:
-    """`binary` (Otsu's, at `threshold`) with the lifted threshold applied outside `unlifted`."""
+    """`binary` (Otsu's, at `threshold`) with the lifted threshold applied outside `unlifted` (as is: no lift)."""
+    if lift <= 0:
+        return binary
     counts = cv2.calcHist([gray[::4, ::4]], [0], None, [256], [0, 256])[:, 0]
     paper = float(np.searchsorted(np.cumsum(counts), counts.sum() * 0.9))  # the 90th percentile: bare paper
     _, lifted = cv2.threshold(gray, threshold + lift * max(0.0, paper - threshold), 255, cv2.THRESH_BINARY)
@@ -158,7 +160,7 @@ def binarize(gray: np.ndarray, method: Method = "auto", dpi: float = 300, lift: 
         # Otsu's binary comes with its threshold: the choice reuses it rather than thresholding the page twice.
         threshold, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         if faint_ink_share(gray, dpi, threshold) <= FAINT_TILE_SHARE:
-            return (_lifted(gray, threshold, binary, lift, unlifted) if lift > 0 else binary), "otsu"
+            return _lifted(gray, threshold, binary, lift, unlifted), "otsu"
         method = "sauvola"
     if method == "otsu":
         return otsu(gray, lift, unlifted), "otsu"
