@@ -17,7 +17,7 @@ from flows.backends import Backends, RetryPolicy
 from indexing import SearchIndex
 from indexing.embedded import EmbeddedSearchIndex
 from ocr.pipeline import OcrOptions
-from sohoa.config import Settings
+from sohoa.config import Settings, prefect_defaults
 from storage.catalog import Catalog, open_catalog
 from storage.errors import InvalidStorageUrlError
 from storage.local import LocalObjectStore
@@ -102,6 +102,7 @@ def ingest_runner(settings: Settings, backends: Backends) -> Callable[..., Inges
 
     def run(paths: list[Path], **arguments: Any) -> IngestSummary:
         check_tools(options.lang)
-        return bound(paths, **arguments)
+        with prefect_defaults():
+            return bound(paths, **arguments)
 
     return run

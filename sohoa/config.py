@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,18 @@ def apply_prefect_defaults(environ: MutableMapping[str, str] | None = None) -> N
     target = os.environ if environ is None else environ
     for name, value in PREFECT_DEFAULTS.items():
         target.setdefault(name, value)
+
+
+@contextmanager
+def prefect_defaults() -> Iterator[None]:
+    """Our Prefect defaults for the calls inside, also when Prefect was imported before they were set.
+
+    Prefect reads the environment once, when it is first imported; a caller that imports `flows.ingest` before
+    `apply_prefect_defaults` runs (a script, a test, a library user) got Prefect's own 20 s startup timeout and
+    lost its files to "Timed out while attempting to connect to ephemeral Prefect API server". The user's own
+    values still win: these are defaults, not overrides."""
+    from prefect.settings import temporary_settings
+
+    with temporary_settings(set_defaults={name: value for name, value in PREFECT_DEFAULTS.items()
+                                          if name.startswith("PREFECT_")}):
+        yield

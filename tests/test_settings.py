@@ -53,6 +53,36 @@ def test_prefect_defaults_fill_gaps_and_never_override_the_user() -> None:
     assert set(environ) == set(PREFECT_DEFAULTS)
 
 
+RUNNER_SEES_TIMEOUT = """
+import sys
+import flows.ingest as ingest  # Prefect is imported here, before sohoa has set any of its defaults
+from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+from sohoa.compose import ingest_runner, open_backends
+from sohoa.config import load_settings
+ingest.run_ingest = lambda paths, **arguments: print(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+settings = load_settings({"SOHOA_HOME": sys.argv[1]})
+backends = open_backends(settings)
+ingest_runner(settings, backends)([])
+backends.close()
+"""
+
+
+@pytest.mark.parametrize(("users_value", "seen"), [(None, PREFECT_DEFAULTS["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]),
+                                                   ("45", "45")])
+def test_an_ingest_started_after_prefect_was_imported_still_waits_our_time_for_the_temporary_server(
+    tmp_path: Path, users_value: str | None, seen: str
+) -> None:
+    """CI lost a stack to Prefect's own 20 s: a script imported flows.ingest before any edge set our defaults."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PREFECT_HOME": str(tmp_path / "prefect"),
+           "PYTHONPATH": str(REPO)}
+    if users_value is not None:
+        env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = users_value
+    result = subprocess.run([sys.executable, "-c", RUNNER_SEES_TIMEOUT, str(tmp_path / "home")], capture_output=True,
+                            text=True, env=env, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == [seen]
+
+
 def test_the_messages_language_is_set_by_the_edge_not_read_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
