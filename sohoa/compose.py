@@ -96,6 +96,7 @@ def ingest_runner(settings: Settings, backends: Backends) -> Callable[..., Inges
     quarantined or catalogued then (sohoa.preflight)."""
     from flows.ingest import run_ingest  # Prefect takes seconds to import; `sohoa search` needs none of it
     from sohoa.preflight import check_tools
+    from sohoa.temporary_api import start_temporary_api
 
     options = ocr_options(settings)
     bound = partial(run_ingest, backends=backends, options=options, max_pages_per_file=settings.max_pages_per_file)
@@ -103,6 +104,7 @@ def ingest_runner(settings: Settings, backends: Backends) -> Callable[..., Inges
     def run(paths: list[Path], **arguments: Any) -> IngestSummary:
         check_tools(options.lang)
         with prefect_defaults():
+            start_temporary_api()
             return bound(paths, **arguments)
 
     return run

@@ -1,4 +1,4 @@
-"""`run_ingest` called directly (as the web upload does), outside any Prefect flow run."""
+"""`run_ingest` called outside any Prefect flow run, through `sohoa.compose.ingest_runner` as the web upload does."""
 
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ pytestmark = pytest.mark.slow
 SCRIPT = """
 import json, sys
 from pathlib import Path
-from flows.ingest import run_ingest
-from sohoa.compose import open_backends
-from sohoa.config import apply_prefect_defaults, load_settings
-apply_prefect_defaults()  # as the web app factory does before its upload worker calls run_ingest
+import flows.ingest  # Prefect imported first, as in the web app, before any of our defaults are set
+from sohoa.compose import ingest_runner, open_backends
+from sohoa.config import load_settings
 scans, registry, home = map(Path, sys.argv[1:4])
-backends = open_backends(load_settings({"SOHOA_HOME": str(home)}))
-try:
-    summary = run_ingest([scans], backends=backends, manifest=registry, settle_seconds=0, jobs=1)
+settings = load_settings({"SOHOA_HOME": str(home)})
+backends = open_backends(settings)
+try:  # the web upload's worker calls run_ingest through the same runner
+    summary = ingest_runner(settings, backends)([scans], manifest=registry, settle_seconds=0, jobs=1)
 finally:
     backends.close()
 print(json.dumps({"new": summary.count("new"), "skipped": summary.skipped, "registry": summary.registry}))
