@@ -86,6 +86,16 @@ def column_gap(lines: list[list[Word]], page_width: int) -> float:
     return max(0.02 * page_width, 1.2 * line_height, 3.5 * word_gap)
 
 
+def joined(segments: list[Segment]) -> Segment:
+    return Segment(tuple(w for s in segments for w in s.words))
+
+
+def column_start(segments: list[Segment]) -> int:
+    """Where the right column starts in a line split into pieces: the left of the piece after the widest gap."""
+    gaps = [b.left - a.right for a, b in zip(segments, segments[1:])]
+    return segments[1 + gaps.index(max(gaps))].left
+
+
 def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
     """Lines (as segments) in reading order; runs of half-width lines are emitted column by column.
 
@@ -109,10 +119,12 @@ def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
         split = [segs for segs in run if len(segs) > 1]
         if split:
             # Lines split at a column gap say where the right column starts; centred lines below the motto
-            # start further right, never left of it.
-            boundary = min(segs[1].left for segs in split) - 0.01 * page_width
-            left = [s for s in segments if s.left < boundary]
-            right = [s for s in segments if s.left >= boundary]
+            # start further right, never left of it. In a line split more than once the widest gap is the
+            # column's ("Số: 243   /KH-UBND" typed with spaces, then the place and date).
+            boundary = min(column_start(segs) for segs in split) - 0.01 * page_width
+            # Pieces of one line on the same side of the boundary are one line of that column.
+            left = [joined(p) for segs in run if (p := [s for s in segs if s.left < boundary])]
+            right = [joined(p) for segs in run if (p := [s for s in segs if s.left >= boundary])]
         else:
             left = [s for s in segments if s.right <= mid]
             right = [s for s in segments if s.right > mid]
