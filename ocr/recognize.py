@@ -80,6 +80,36 @@ def flat_noise(words: list[Word]) -> list[bool]:
             for f, m, w in zip(flat, mark, words)]
 
 
+# A text line the image's top or bottom edge cuts through (a screenshot or web image cropped mid-line) shows only
+# the halves of its glyphs, which Tesseract reads as "1A 3x^ Ýh., °1+4_-" at confidence 0-50. Such a line is
+# dropped when half its words or more touch the edge, they are clearly lower than the page's words, and it is unsure.
+CUT_EDGE_PX = 3
+CUT_SHARE = 0.7  # of the typical height; a whole line of lower-case words stands at about 0.8 of it
+CUT_UNSURE_BELOW = 50.0
+
+
+def cut_by_frame(words: list[Word], page_height: int) -> list[bool]:
+    """For each word, whether it belongs to an unsure line of half glyphs cut by the image's top or bottom edge."""
+    confident = sorted(w.height for w in words if w.confidence >= 60 and len(w.text) >= 2)
+    if len(confident) < 5:
+        return [False] * len(words)
+    typical = confident[len(confident) // 2]
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, w in enumerate(words):
+        lines.setdefault((w.block, w.paragraph, w.line), []).append(i)
+    cut = [False] * len(words)
+    for members in lines.values():
+        line = [words[i] for i in members]
+        at_top = sum(w.top <= CUT_EDGE_PX for w in line)
+        at_bottom = sum(w.top + w.height >= page_height - CUT_EDGE_PX for w in line)
+        heights = sorted(w.height for w in line)
+        if (max(at_top, at_bottom) >= 0.5 * len(line) and heights[len(heights) // 2] < CUT_SHARE * typical
+                and mean_confidence(line) < CUT_UNSURE_BELOW):
+            for i in members:
+                cut[i] = True
+    return cut
+
+
 def layout_text(words: list[Word], page_width: int | None = None) -> str:
     """Text in reading order: one line per line segment, a blank line between paragraphs and columns."""
     if not words:
@@ -113,6 +143,7 @@ def recognize(binary: np.ndarray, *, lang: str = "vie", dpi: int = 300, psm: int
     data = tesseract.image_to_data(binary, lang=lang, psm=psm, dpi=dpi)
     words = [w for w in words_from_data(data) if not is_noise(w)]
     words = [w for w, flat in zip(words, flat_noise(words)) if not flat]
+    words = [w for w, cut in zip(words, cut_by_frame(words, binary.shape[0])) if not cut]
     return PageText(
         words=words, text=layout_text(words, binary.shape[1]), mean_confidence=mean_confidence(words)
     )

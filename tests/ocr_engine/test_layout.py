@@ -1,8 +1,10 @@
 """Reading order: two-column runs of an NĐ 30 page read column by column, body text untouched."""
 
+from dataclasses import replace
+
 from ocr.layout import reading_order, split_line
 from ocr.model import Word
-from ocr.recognize import flat_noise, is_noise, layout_text
+from ocr.recognize import cut_by_frame, flat_noise, is_noise, layout_text
 
 
 def word(text: str, left: int, top: int, line: int, width: int | None = None, conf: float = 95.0) -> Word:
@@ -108,3 +110,41 @@ def test_a_header_line_split_in_three_without_amounts_is_no_table_row() -> None:
     words.insert(4, word("NAM", 2100, 100, 1))  # the motto's last word set far right: three pieces
     lines = [line for line in layout_text(words, page_width=2480).splitlines() if line]
     assert lines[:3] == ["UBND HUYỆN", "ỦY BAN", "Số: 12/QĐ-UBND"]
+
+
+def test_a_number_typed_with_spaces_stays_in_the_left_column() -> None:
+    # Ủy ban nhân dân tỉnh Đắk Lắk's plan (benchmarks/real/pages/kh_ubnd_daklak_logo_web.png) as Tesseract reads
+    # it: "Số:243" and "/KH-UBND" stand a little wider apart than the column gap, the date much wider.
+    def at(text: str, left: int, width: int, line: int) -> Word:
+        return Word(text, left, 100 + 60 * line, width, 45, 95.0, 1, 1, line)
+
+    words = [
+        at("ỦY", 521, 64, 1), at("BAN", 601, 94, 1), at("NHÂN", 712, 134, 1), at("DÂN", 862, 97, 1),
+        at("CỘNG", 1054, 129, 1), at("HOÀ", 1197, 96, 1), at("XÃ", 1307, 61, 1), at("HỘI", 1382, 81, 1),
+        at("TỈNH", 565, 119, 2), at("ĐẮK", 697, 105, 2), at("LẮK", 816, 100, 2),
+        at("Độc", 1222, 78, 2), at("lập", 1313, 61, 2),
+        at("Số:243", 524, 140, 3), at("/KH-UBND", 726, 231, 3),
+        at("Đắk", 1142, 79, 3), at("Lắk,", 1233, 78, 3), at("ngày", 1328, 92, 3),
+    ]
+    text = layout_text(words, 2400)
+    assert "Số:243 /KH-UBND" in text
+    assert text.index("/KH-UBND") < text.index("CỘNG HOÀ")
+
+
+def test_a_line_the_frame_cuts_through_is_dropped_but_a_sure_or_full_height_edge_line_is_not() -> None:
+    # Bộ Tư pháp's notice (benchmarks/real/pages/tb_botuphap_web.png), 1500 px high as read: its last line is cut
+    # in half by the image's bottom edge, and Tesseract reads the glyphs' tops as junk at confidence 0-52.
+    body = [Word(t, 100 + 150 * i, 1300, 120, 44, 96.0, 1, 1, 1) for i, t in enumerate(
+        ["chức,", "viên", "chức", "và", "người", "lao", "động"])]
+    halves = [Word(t, left, top, width, 1500 - top, conf, 2, 1, 1) for t, left, top, width, conf in [
+        ("1A", 455, 1483, 112, 0.0), ("3x^", 579, 1484, 51, 0.0), ("Ýh.,", 733, 1472, 50, 0.0),
+        ("°1+4_-", 812, 1472, 89, 10.0), ("1", 933, 1484, 35, 52.0), ("tZ^X.,", 1031, 1482, 163, 17.0)]]
+    assert cut_by_frame(body + halves, 1500) == [False] * len(body) + [True] * len(halves)
+    # The same half glyphs read with confidence are kept (a footer set close to the edge), and so is an unsure
+    # line at the edge whose words stand at full height (nothing of them is cut away).
+    sure = [replace(w, confidence=90.0) for w in halves]
+    assert not any(cut_by_frame(body + sure, 1500))
+    full = [replace(w, top=1500 - 40, height=40) for w in halves]
+    assert not any(cut_by_frame(body + full, 1500))
+    # A line in the middle of the page is never cut, however flat and unsure.
+    assert not any(cut_by_frame(body + halves, 1800))
