@@ -29,6 +29,9 @@ SEARCH_MARGIN_MM = 3.0
 # Seal rings, signatures, drawn boxes and arrows are coloured strokes several millimetres long; the red and blue
 # fringes that subpixel rendering and chroma subsampling leave along black letters are shorter than a letter.
 MIN_INK_EXTENT_MM = 4.0
+# A seal's ring is this wide (mm); inside it, every piece of its colour is the seal's own lettering.
+SEAL_MIN_MM, SEAL_MAX_MM = 12.0, 80.0
+SEAL_ROUNDNESS = 0.85
 # Around the colour ink kept, the gray comes from `colour_free_gray` (so ink the mask misses is lifted too);
 # elsewhere it is the plain gray, whose black letters keep their fringed edges.
 COLOUR_REGION_MM = 2.0
@@ -141,6 +144,26 @@ def colour_region(mask: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.resize(grown, (w, h), interpolation=cv2.INTER_NEAREST).view(bool)
 
 
+def seal_rings(strokes: np.ndarray, dpi: float) -> list[tuple[tuple[int, int], int]]:
+    """Centre and radius (pixels) of each round colour stroke SEAL_MIN_MM to SEAL_MAX_MM across: a seal's ring.
+
+    Round means its convex hull fills most of its enclosing circle (a square fills 64%, a ring nearly all).
+    """
+    n, labels, stats, _ = label(strokes.view(np.uint8))
+    mm = dpi / 25.4
+    rings = []
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if not (SEAL_MIN_MM * mm <= min(w, h) and max(w, h) <= SEAL_MAX_MM * mm and max(w, h) <= 1.3 * min(w, h)):
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+        points = np.column_stack([xs + x, ys + y]).astype(np.float32)
+        (cx, cy), radius = cv2.minEnclosingCircle(points)
+        if cv2.contourArea(cv2.convexHull(points)) >= SEAL_ROUNDNESS * np.pi * radius ** 2:
+            rings.append(((int(round(cx)), int(round(cy))), int(round(radius))))
+    return rings
+
+
 def _dominant(balanced: np.ndarray, margin: int) -> np.ndarray:
     """Pixels whose blue or red channel beats both others by more than `margin`."""
     b, g, r = cv2.split(balanced)
@@ -154,9 +177,13 @@ def _ink_mask_balanced(bgr: np.ndarray, gains: tuple[float, ...], dpi: float) ->
     long = _long_strokes(dominant, dpi)
     if not long.any():
         return long
-    # Short pieces count when they lie near long strokes: a seal ring cut by text lines, the seal's own letters.
+    # Short pieces count when they lie near long strokes (a seal ring cut by text lines) or inside a seal's ring
+    # (its own letters, farther from the ring than that on a large seal).
     near = max(1, round(COLOUR_REGION_MM / 25.4 * dpi))
-    ink = dominant & cv2.dilate(long.view(np.uint8), np.ones((2 * near + 1, 2 * near + 1), np.uint8)).view(bool)
+    around = cv2.dilate(long.view(np.uint8), np.ones((2 * near + 1, 2 * near + 1), np.uint8))
+    for centre, radius in seal_rings(long, dpi):
+        cv2.circle(around, centre, radius, 1, thickness=-1)
+    ink = dominant & around.view(bool)
     reach = max(1, round(INK_HALO_MM / 25.4 * dpi))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
     grown = cv2.dilate(ink.view(np.uint8), kernel).view(bool)

@@ -143,3 +143,27 @@ def test_a_page_printed_in_colour_keeps_its_text():
 def test_a_seal_beside_black_print_is_still_removed():
     page = add_seal(render_page(dpi=300), (1700, 3000), 250)
     assert not find_colour_ink(page, 300).is_print
+
+
+def _red_letters(page: np.ndarray, centre: tuple[int, int]) -> np.ndarray:
+    """Short red strokes (2.5 mm letters at 300 dpi) around `centre`; returns where they were drawn."""
+    drawn = np.zeros(page.shape[:2], np.uint8)
+    for target, colour in ((page, (60, 60, 215)), (drawn, 1)):
+        cv2.putText(target, "BENH VIEN", (centre[0] - 95, centre[1] - 10), cv2.FONT_HERSHEY_SIMPLEX, 0.8, colour, 3)
+        cv2.putText(target, "DA KHOA", (centre[0] - 75, centre[1] + 35), cv2.FONT_HERSHEY_SIMPLEX, 0.8, colour, 3)
+    return drawn.astype(bool)
+
+
+def test_a_seals_own_letters_far_from_its_ring_are_seal_ink_but_letters_inside_a_box_are_not():
+    # A 96-dpi hospital công văn (benchmarks/real/pages/cv_hospital_seal_96dpi.png): the seal's name in its centre
+    # lies more than 2 mm from the ring, each letter shorter than a stroke worth masking; it stayed on the page
+    # and was read as "IHV ĐA KHÓA TNH" beside the signer.
+    page = np.full((900, 1400, 3), 250, np.uint8)
+    cv2.circle(page, (350, 450), 240, (60, 60, 215), 8)  # a 41 mm ring at 300 dpi
+    in_seal = _red_letters(page, (350, 450))
+    cv2.rectangle(page, (800, 210), (1280, 690), (60, 60, 215), 8)  # a drawn box of the same size
+    in_box = _red_letters(page, (1040, 450))
+    mask = colour_ink_mask(page, 300)
+    assert mask[in_seal].mean() >= 0.95
+    # Inside a box, short red marks are what a screenshot's black letters carry as fringes: not seal ink.
+    assert mask[in_box].mean() <= 0.05
