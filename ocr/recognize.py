@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 import numpy as np
 
@@ -139,11 +140,118 @@ def mean_confidence(words: list[Word]) -> float:
     return sum(w.confidence * len(w.text) for w in words) / total
 
 
-def recognize(binary: np.ndarray, *, lang: str = "vie", dpi: int = 300, psm: int = 3) -> PageText:
+# Tesseract's page layout sometimes joins two columns of different type sizes into one line run: "Nơi nhận"'s
+# small lines beside the signer's bold title, read as one line twice as high ("Nên tường (đề be)" for
+# "- Hiệu trưởng (để b/c); - Website;"). Two or more unsure words on one line, about two lines high, say so; a
+# signature's scribble is taller still. The rows of that Tesseract block are then read again on their own.
+MERGED_HEIGHT = (1.7, 2.8)  # of the page's typical word height
+MERGED_UNSURE_BELOW = 50.0
+MERGED_MIN_WORDS = 2
+MERGED_GROW = 0.5  # of the typical word height: lines this close above or below join the rows
+MERGED_MAX_ROWS_SHARE = 0.5  # of the page height: a re-read of most of the page is the same reading again
+REREAD_BETTER_BY = 5.0  # confidence points the re-read must gain on the rows it replaces
+COLUMN_GAP_MM = 6.0  # an inkless run of columns this wide parts the rows' two columns (NĐ 30 leaves 10+ mm)
+
+
+def merged_rows(words: list[Word], page_height: int) -> list[tuple[int, int]]:
+    """Row ranges (top, bottom) of the Tesseract blocks holding a line that joined two lines of text."""
+    confident = sorted(w.height for w in words if w.confidence >= 60 and len(w.text) >= 2)
+    if len(confident) < 5:
+        return []
+    typical = confident[len(confident) // 2]
+    low, high = MERGED_HEIGHT[0] * typical, MERGED_HEIGHT[1] * typical
+    tall: dict[tuple[int, int, int], int] = {}
+    for w in words:
+        if w.confidence < MERGED_UNSURE_BELOW and low <= w.height <= high and any(ch.isalpha() for ch in w.text):
+            key = (w.block, w.paragraph, w.line)
+            tall[key] = tall.get(key, 0) + 1
+    blocks = sorted({key[0] for key, count in tall.items() if count >= MERGED_MIN_WORDS})
+    rows = []
+    for block in blocks:
+        members = [w for w in words if w.block == block]
+        top, bottom = min(w.top for w in members), max(w.top + w.height for w in members)
+        # Lines close above or below belong to the same run of columns (Tesseract may have put the last line of
+        # "Nơi nhận" in a block of its own, with the signature).
+        reach = MERGED_GROW * typical
+        grown = True
+        while grown:
+            grown = False
+            for w in words:
+                if top - reach <= w.top + w.height and w.top <= bottom + reach and (
+                        w.top < top or w.top + w.height > bottom):
+                    top, bottom, grown = min(top, w.top), max(bottom, w.top + w.height), True
+        if bottom - top <= MERGED_MAX_ROWS_SHARE * page_height and (top, bottom) not in rows:
+            rows.append((top, bottom))
+    return rows
+
+
+def _words(binary: np.ndarray, lang: str, dpi: int, psm: int) -> list[Word]:
     data = tesseract.image_to_data(binary, lang=lang, psm=psm, dpi=dpi)
     words = [w for w in words_from_data(data) if not is_noise(w)]
     words = [w for w, flat in zip(words, flat_noise(words)) if not flat]
-    words = [w for w, cut in zip(words, cut_by_frame(words, binary.shape[0])) if not cut]
+    return [w for w, cut in zip(words, cut_by_frame(words, binary.shape[0])) if not cut]
+
+
+def _centre_in(word: Word, top: int, bottom: int) -> bool:
+    return top <= word.top + word.height / 2 <= bottom
+
+
+def column_parts(strip: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """Column ranges of a strip of rows (ink 0): split at its widest inkless run of columns in the middle 70% of
+    its width, when that is at least `min_gap` wide; else the whole strip."""
+    width = strip.shape[1]
+    inkless = ~(strip == 0).any(axis=0)
+    lo, hi = int(0.15 * width), int(0.85 * width)
+    best, start = (0, 0), None
+    for x in range(lo, hi):
+        if inkless[x]:
+            start = x if start is None else start
+            if x + 1 - start > best[1] - best[0]:
+                best = (start, x + 1)
+        else:
+            start = None
+    if best[1] - best[0] < min_gap:
+        return [(0, width)]
+    cut = (best[0] + best[1]) // 2
+    return [(0, cut), (cut, width)]
+
+
+def reread_rows(binary: np.ndarray, words: list[Word], rows: tuple[int, int], lang: str, dpi: int
+                ) -> list[Word]:
+    """`words` with those centred in `rows` replaced by a reading of those rows alone, when it is clearly surer
+    and finds about as many letters; otherwise `words` unchanged."""
+    top, bottom = rows
+    margin = max(4, (bottom - top) // 10)
+    y0, y1 = max(0, top - margin), min(binary.shape[0], bottom + margin)
+    old = [w for w in words if _centre_in(w, top, bottom)]
+    strip = binary[y0:y1]
+    new = []
+    # Read alone, the rows are joined again; each column of them read alone is not.
+    for x0, x1 in column_parts(strip, min_gap=round(COLUMN_GAP_MM / 25.4 * dpi)):
+        part = _words(strip[:, x0:x1], lang, dpi, 3)
+        base = max((w.block for w in new), default=0)
+        new += [replace(w, left=w.left + x0, top=w.top + y0, block=w.block + base) for w in part]
+    new = [w for w in new if _centre_in(w, top, bottom)]
+    if (not old or not new or mean_confidence(new) < mean_confidence(old) + REREAD_BETTER_BY
+            or _letters(new) < 0.8 * _letters(old)):
+        return words
+    # The rows' words take the place of the first word they replace; their blocks stay apart from the page's.
+    first = next(i for i, w in enumerate(words) if _centre_in(w, top, bottom))
+    offset = max(w.block for w in words)
+    new = [replace(w, block=w.block + offset) for w in new]
+    rest = [w for w in words if not _centre_in(w, top, bottom)]
+    return rest[:first] + new + rest[first:]
+
+
+def _letters(words: list[Word]) -> int:
+    return sum(ch.isalpha() for w in words for ch in w.text)
+
+
+def recognize(binary: np.ndarray, *, lang: str = "vie", dpi: int = 300, psm: int = 3) -> PageText:
+    words = _words(binary, lang, dpi, psm)
+    if psm == 3:
+        for rows in merged_rows(words, binary.shape[0]):
+            words = reread_rows(binary, words, rows, lang, dpi)
     return PageText(
         words=words, text=layout_text(words, binary.shape[1]), mean_confidence=mean_confidence(words)
     )

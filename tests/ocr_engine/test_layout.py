@@ -4,7 +4,9 @@ from dataclasses import replace
 
 from ocr.layout import reading_order, split_line
 from ocr.model import Word
-from ocr.recognize import cut_by_frame, flat_noise, is_noise, layout_text
+import numpy as np
+
+from ocr.recognize import column_parts, cut_by_frame, flat_noise, is_noise, layout_text, merged_rows
 
 
 def word(text: str, left: int, top: int, line: int, width: int | None = None, conf: float = 95.0) -> Word:
@@ -148,3 +150,41 @@ def test_a_line_the_frame_cuts_through_is_dropped_but_a_sure_or_full_height_edge
     assert not any(cut_by_frame(body + full, 1500))
     # A line in the middle of the page is never cut, however flat and unsure.
     assert not any(cut_by_frame(body + halves, 1800))
+
+
+def _signature_block() -> list[Word]:
+    # tb_dhdl_seal_300dpi_b.jpg as Tesseract read it: body text above, then "Nơi nhận"'s small lines joined with
+    # the signer's bold title into one Tesseract block, its second line read two lines high and unsure.
+    body = [Word(t, 356 + 130 * i, 2032, 110, 44, 95.0, 8, 1, 1) for i, t in enumerate(
+        ["ký", "tên", "vào", "sổ", "gốc", "cấp", "bằng."])]
+    joined = [
+        Word("Nơi", 356, 2237, 77, 81, 95.0, 9, 1, 1), Word("TL.", 1470, 2244, 91, 64, 93.0, 9, 1, 1),
+        Word("Nên", 360, 2299, 107, 85, 0.0, 9, 1, 2), Word("tường", 490, 2293, 112, 95, 20.0, 9, 1, 2),
+        Word("KT.", 1241, 2311, 96, 40, 96.0, 9, 1, 2), Word("Phòng", 385, 2405, 119, 42, 93.0, 9, 1, 3),
+    ]
+    last = [Word("Lưu:", 385, 2459, 86, 32, 93.0, 10, 1, 1), Word("Mug", 1718, 2450, 101, 202, 28.0, 10, 1, 1)]
+    name = [Word("Vũ", 1541, 2705, 71, 39, 96.0, 11, 1, 1), Word("Nga", 1841, 2703, 97, 52, 95.0, 11, 1, 1)]
+    return body + joined + last + name
+
+
+def test_two_unsure_words_two_lines_high_mark_the_rows_to_read_again() -> None:
+    words = _signature_block()
+    # The rows of block 9, grown by the "- Lưu" line and the signature just below it, but not by the body text
+    # 130 px above or the signer's name 50 px below.
+    assert merged_rows(words, 3500) == [(2237, 2652)]
+    # One such word is not enough (a signature's stroke), and a scribble five lines high is no joined line.
+    one = [w for w in words if w.text != "tường"]
+    assert merged_rows(one, 3500) == []
+    scribbles = [replace(w, height=210) if w.text in ("Nên", "tường") else w for w in words]
+    assert merged_rows(scribbles, 3500) == []
+    # Rows that make up most of the page are not read again: that would be the same reading.
+    assert merged_rows(words, 700) == []
+
+
+def test_rows_are_read_again_column_by_column_where_an_inkless_gap_parts_them() -> None:
+    strip = np.full((200, 2400), 255, np.uint8)
+    strip[50:90, 300:1000] = 0  # "Nơi nhận"
+    strip[40:100, 1240:2200] = 0  # the signer's title, 240 px (20 mm) to its right
+    assert column_parts(strip, min_gap=71) == [(0, 1120), (1120, 2400)]
+    strip[120:160, 1000:1240] = 0  # a line running across the gap
+    assert column_parts(strip, min_gap=71) == [(0, 2400)]
