@@ -127,7 +127,11 @@ def ingest(
         _fail(str(exc), exc.exit_code)
     from flows.ingest import set_progress
     from sohoa.deployments import ingest_flow
+    from sohoa.temporary_api import start_temporary_api
 
+    # Calling the flow creates its flow run, which starts Prefect's temporary server: start it first, under the
+    # Prefect home's lock, so two ingests begun together do not both migrate its database.
+    start_temporary_api()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     ) as progress:

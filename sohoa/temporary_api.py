@@ -4,7 +4,9 @@ Without `PREFECT_API_URL`, every process that runs a flow or task starts its own
 applies Prefect's database migrations to the one SQLite database in `PREFECT_HOME` as it starts. Two `sohoa
 ingest` started together on a fresh home raced there ("Online migration expected to match one row ... 0 found",
 "Application startup failed") and one of them lost its files. Starting the server under a file lock lets the
-second process find the database already migrated.
+second process find the database already migrated. Call it before the first flow or task run of the process: a
+flow run starts the server as it is created (`sohoa ingest` calls it before `ingest_flow`; `ingest_runner` before
+`run_ingest`).
 """
 
 from __future__ import annotations

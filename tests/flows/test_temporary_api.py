@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sohoa.temporary_api import LOCK_NAME
 from tests.flows.helpers import REPO, sohoa_env
 
 pytestmark = pytest.mark.slow
@@ -42,3 +43,19 @@ def test_with_an_api_url_set_no_temporary_server_is_started(tmp_path: Path) -> N
                             timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["not", "running"]
+
+
+def test_ingests_started_together_on_a_fresh_home_start_their_server_under_the_lock(tmp_path: Path) -> None:
+    """`sohoa ingest` calls a flow, and a flow run starts the server before the flow's body runs: the command
+    must take the lock before that (CI, stop 17: a migration race in test_concurrent_ingest)."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    home = tmp_path / "home"
+    env = sohoa_env(home)
+    command = [sys.executable, "-m", "sohoa", "ingest", str(scans), "--settle", "0", "--jobs", "1", "--json"]
+    runs = [subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    for run, (_, stderr) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0 and "Traceback" not in stderr and "Error" not in stderr, stderr[-3000:]
+    assert (home / "prefect" / LOCK_NAME).exists()
