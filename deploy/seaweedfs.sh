@@ -7,7 +7,8 @@
 #   SOHOA_SEAWEEDFS_RUN_DIR (default $SOHOA_CACHE/run/seaweedfs), SOHOA_SEAWEEDFS_S3_PORT (8333),
 #   SOHOA_SEAWEEDFS_MASTER_PORT (9433), SOHOA_SEAWEEDFS_VOLUME_PORT (8480), SOHOA_SEAWEEDFS_FILER_PORT (8988)
 #   (each gRPC port is the HTTP port + 10000), SOHOA_SEAWEEDFS_ACCESS_KEY / _SECRET_KEY, SOHOA_SEAWEEDFS_BUCKET,
-#   SOHOA_SEAWEEDFS_STOP_TIMEOUT (30 s, then SIGKILL), SOHOA_SEAWEEDFS_START_TIMEOUT (90 s).
+#   SOHOA_SEAWEEDFS_STOP_TIMEOUT (30 s, then SIGKILL), SOHOA_SEAWEEDFS_START_TIMEOUT (90 s),
+#   SOHOA_SEAWEEDFS_MAX_VOLUMES (1000; each bucket takes one volume per 512 MB it holds).
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 exec 3>&1 1>&2  # stdout is reserved for KEY=VALUE lines
@@ -29,6 +30,7 @@ secret_key="${SOHOA_SEAWEEDFS_SECRET_KEY:-sohoa-test-secret}"
 bucket="${SOHOA_SEAWEEDFS_BUCKET:-sohoa-test}"
 stop_timeout="${SOHOA_SEAWEEDFS_STOP_TIMEOUT:-30}"
 timeout="${SOHOA_SEAWEEDFS_START_TIMEOUT:-90}"
+max_volumes="${SOHOA_SEAWEEDFS_MAX_VOLUMES:-1000}"
 pid_file="$run_dir/weed.pid"
 log_file="$run_dir/weed.log"
 
@@ -90,14 +92,18 @@ start() {
   write_s3_config
   # -volume.preStopSeconds=1: a single loopback node has no peer to drain to; the default 10 s only
   # slows every stop. The filer still needs ~15 s to give up its S3 subscription stream on SIGTERM.
+  # Each bucket is a collection of its own volumes. SeaweedFS grows 7 at a time for a new one and, with
+  # -volume.max=0, allows only free disk / 512 MB of them: the buckets left by earlier runs of a long-lived
+  # test server used that up, and then every put failed with InternalError. One volume per new bucket
+  # and a fixed count (volumes are sparse files; the disk's real limit is still -volume.minFreeSpace).
   echo "seaweedfs: starting, S3 on 127.0.0.1:$s3_port, data in $run_dir/data, log $log_file"
-  (cd "$run_dir" && exec setsid "$weed" server -dir="$run_dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+  (cd "$run_dir" && export WEED_MASTER_VOLUME_GROWTH_COPY_1=1 && exec setsid "$weed" server -dir="$run_dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
     -master.port="$master_port" -master.port.grpc=$((master_port + 10000)) \
     -volume.port="$volume_port" -volume.port.grpc=$((volume_port + 10000)) \
     -filer.port="$filer_port" -filer.port.grpc=$((filer_port + 10000)) \
     -s3 -s3.port="$s3_port" -s3.port.grpc=$((s3_port + 10000)) -s3.config="$run_dir/s3.json" \
     -s3.port.iceberg=0 -s3.port.lance=0 \
-    -master.telemetry=false -master.volumeSizeLimitMB=512 -volume.max=0 -volume.preStopSeconds=1 \
+    -master.telemetry=false -master.volumeSizeLimitMB=512 -volume.max="$max_volumes" -volume.preStopSeconds=1 \
     </dev/null >>"$log_file" 2>&1 3>&-) &
   echo $! > "$pid_file"
   local deadline=$((SECONDS + timeout))
