@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,6 +16,7 @@ from sohoa.compose import open_object_store
 from storage.objects import file_sha256
 from tests.conftest import service_url
 from tests.flows.helpers import sohoa, sohoa_env, sohoa_json
+from tests.storage_objects.object_servers import fresh_bucket
 
 pytestmark = pytest.mark.slow
 
@@ -33,16 +35,16 @@ def postgres_database() -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _bucket(url: str, bucket: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{bucket}"))
+@pytest.fixture
+def s3_url(store: str) -> Iterator[str]:
+    with fresh_bucket(service_url(f"SOHOA_TEST_{store.upper()}_URL"), "flow") as url:
+        yield url
 
 
 @pytest.mark.parametrize("store", ["minio", "seaweedfs"])
 def test_a_stack_of_dossiers_lands_in_postgres_s3_and_elasticsearch(
-    store: str, tmp_path: Path, postgres_database: str
+    s3_url: str, tmp_path: Path, postgres_database: str
 ) -> None:
-    s3_url = _bucket(service_url(f"SOHOA_TEST_{store.upper()}_URL"), f"flow-{uuid.uuid4().hex[:8]}")
     es_url = service_url("SOHOA_TEST_ES_URL").rstrip("/") + f"/flow-{uuid.uuid4().hex[:8]}"
     scans = tmp_path / "scans"
     scans.mkdir()

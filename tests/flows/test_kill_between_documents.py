@@ -11,9 +11,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -23,6 +22,7 @@ from sohoa.compose import open_object_store
 from storage.objects import file_sha256
 from tests.conftest import service_url
 from tests.flows.helpers import REPO, sohoa, sohoa_env, sohoa_json
+from tests.storage_objects.object_servers import fresh_bucket
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
@@ -67,11 +67,12 @@ def count(database: Path, sql: str) -> int:
 
 
 @pytest.fixture(params=["local", "minio"])
-def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "local":
-        return f"file://{tmp_path / 'home' / 'objects'}"
-    parts = urlsplit(service_url("SOHOA_TEST_MINIO_URL"))
-    return urlunsplit(parts._replace(path=f"/kill-{uuid.uuid4().hex[:10]}"))
+        yield f"file://{tmp_path / 'home' / 'objects'}"
+        return
+    with fresh_bucket(service_url("SOHOA_TEST_MINIO_URL"), "kill") as url:
+        yield url
 
 
 def test_a_stack_killed_between_documents_finishes_on_rerun_with_everything_once(

@@ -4,9 +4,7 @@ immutable signed objects as on the embedded backends."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -18,6 +16,7 @@ from tests.conftest import service_url
 from tests.signing.archive import UNIT_A, build_archive
 from tests.signing.conftest import OFFICER, PASSPHRASE
 from tests.storage_catalog.conftest import _postgres_schema_url
+from tests.storage_objects.object_servers import fresh_bucket
 
 pytestmark = pytest.mark.postgres
 
@@ -29,8 +28,11 @@ pytestmark = pytest.mark.postgres
 def test_sign_and_verify_on_postgres_and_s3(
     store: str, tmp_path: Path, officer_p12, trust_root: Path
 ) -> None:
-    parts = urlsplit(service_url(f"SOHOA_TEST_{store.upper()}_URL"))
-    s3_url = urlunsplit(parts._replace(path=f"/sign-{uuid.uuid4().hex[:8]}"))
+    with fresh_bucket(service_url(f"SOHOA_TEST_{store.upper()}_URL"), "sign") as s3_url:
+        sign_and_verify(s3_url, tmp_path, officer_p12, trust_root)
+
+
+def sign_and_verify(s3_url: str, tmp_path: Path, officer_p12, trust_root: Path) -> None:
     for database_url in _postgres_schema_url(service_url("SOHOA_TEST_POSTGRES_URL")):
         backends = {"SOHOA_DATABASE_URL": database_url, "SOHOA_STORAGE_URL": s3_url}
         archive = build_archive(tmp_path / "home", **backends)

@@ -7,6 +7,8 @@ import re
 import socket
 import subprocess
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,6 +50,19 @@ def remove_bucket(url: str) -> None:
     for item in client.list_objects(bucket, recursive=True):
         client.remove_object(bucket, item.object_name)
     client.remove_bucket(bucket)
+
+
+@contextmanager
+def fresh_bucket(url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new bucket on the server at url, emptied and removed afterwards.
+
+    The test servers live across runs, and on SeaweedFS every bucket left behind keeps its volumes.
+    """
+    bucket_url = with_bucket(url, f"{prefix}-{uuid.uuid4().hex[:10]}")
+    try:
+        yield bucket_url
+    finally:
+        remove_bucket(bucket_url)
 
 
 def free_port(also_plus: int | None = None) -> int:
