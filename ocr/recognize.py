@@ -52,6 +52,18 @@ def is_noise(word: Word) -> bool:
     return word.confidence < 50 or not set(word.text) <= TEXT_PUNCTUATION
 
 
+# The page's typical word height: the median of words read surely with 2+ letters (ascenders and dấu included).
+TYPICAL_MIN_WORDS = 5
+
+
+def typical_height(words: list[Word]) -> int | None:
+    """The median height of the page's sure words of 2+ characters, or None when fewer than 5 were read."""
+    confident = sorted(w.height for w in words if w.confidence >= 60 and len(w.text) >= 2)
+    if len(confident) < TYPICAL_MIN_WORDS:
+        return None
+    return confident[len(confident) // 2]
+
+
 # A word lower than this share of the page's typical word height, and read this unsure, is no text: merged leader
 # dots, an underline's fragments or a signature's tail read as "~e-eee" or "seeerseee". Lower-case words stand at
 # about half the typical height (which counts ascenders and dấu), so printed words are never this flat.
@@ -65,10 +77,10 @@ LEADER_MARKS = frozenset("-–—.…·_~")
 def flat_noise(words: list[Word]) -> list[bool]:
     """For each word, whether it is a mark far flatter than the page's confident words that is no text: unsure,
     or dashes and dots with no word after them on their line (a leader; the dash of "Độc lập - Tự do" has)."""
-    confident = sorted(w.height for w in words if w.confidence >= 60 and len(w.text) >= 2)
-    if len(confident) < 5:
+    typical = typical_height(words)
+    if typical is None:
         return [False] * len(words)
-    limit = FLAT_SHARE * confident[len(confident) // 2]
+    limit = FLAT_SHARE * typical
     flat = [w.height < limit for w in words]
     mark = [f and set(w.text) <= LEADER_MARKS for f, w in zip(flat, words)]
     text_ends: dict[tuple[int, int, int], int] = {}  # per line, the left edge of its last word that is no mark
@@ -91,10 +103,9 @@ CUT_UNSURE_BELOW = 50.0
 
 def cut_by_frame(words: list[Word], page_height: int) -> list[bool]:
     """For each word, whether it belongs to an unsure line of half glyphs cut by the image's top or bottom edge."""
-    confident = sorted(w.height for w in words if w.confidence >= 60 and len(w.text) >= 2)
-    if len(confident) < 5:
+    typical = typical_height(words)
+    if typical is None:
         return [False] * len(words)
-    typical = confident[len(confident) // 2]
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, w in enumerate(words):
         lines.setdefault((w.block, w.paragraph, w.line), []).append(i)
@@ -155,10 +166,9 @@ COLUMN_GAP_MM = 6.0  # an inkless run of columns this wide parts the rows' two c
 
 def merged_rows(words: list[Word], page_height: int) -> list[tuple[int, int]]:
     """Row ranges (top, bottom) of the Tesseract blocks holding a line that joined two lines of text."""
-    confident = sorted(w.height for w in words if w.confidence >= 60 and len(w.text) >= 2)
-    if len(confident) < 5:
+    typical = typical_height(words)
+    if typical is None:
         return []
-    typical = confident[len(confident) // 2]
     low, high = MERGED_HEIGHT[0] * typical, MERGED_HEIGHT[1] * typical
     tall: dict[tuple[int, int, int], int] = {}
     for w in words:

@@ -6,7 +6,9 @@ from ocr.layout import reading_order, split_line
 from ocr.model import Word
 import numpy as np
 
-from ocr.recognize import column_parts, cut_by_frame, flat_noise, is_noise, layout_text, merged_rows
+from ocr.recognize import (
+    column_parts, cut_by_frame, flat_noise, is_noise, layout_text, merged_rows, typical_height,
+)
 
 
 def word(text: str, left: int, top: int, line: int, width: int | None = None, conf: float = 95.0) -> Word:
@@ -89,6 +91,13 @@ def test_flat_unsure_marks_and_trailing_leaders_are_noise_but_the_motto_dash_is_
 def test_flat_noise_needs_enough_confident_words_to_know_the_page_height() -> None:
     words = [Word("~e-eee", 0, 0, 60, 7, 0.0, 1, 1, 1)] + _line(["Một", "hai"], 2, 100)
     assert flat_noise(words) == [False, False, False]
+
+
+def test_the_typical_height_is_the_median_of_sure_words_of_two_or_more_characters() -> None:
+    sure = [replace(word("chữ", 0, 0, 1), height=h) for h in (30, 40, 42, 44, 90)]
+    unsure_or_short = [replace(word("x", 0, 0, 1), height=200), replace(word("dòng", 0, 0, 1, conf=40.0), height=200)]
+    assert typical_height(sure + unsure_or_short) == 42
+    assert typical_height(sure[:4] + unsure_or_short) is None
 
 
 def test_receipt_rows_with_amounts_read_across_while_the_header_keeps_its_columns() -> None:
