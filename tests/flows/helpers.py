@@ -42,3 +42,12 @@ def sohoa_json(home: Path, *args: str | Path, env: dict[str, str] | None = None)
     result = sohoa(home, *args, "--json", env=env)
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
+
+
+def concurrent_ingests(scans: Path, env: dict[str, str], count: int, timeout: float = 1200) -> list[tuple[int, str, str]]:
+    """Start `count` `sohoa ingest --json` runs of one folder at once; each run's (exit code, stdout, stderr)."""
+    command = [sys.executable, "-m", "sohoa", "ingest", str(scans), "--settle", "0", "--jobs", "1", "--json"]
+    runs = [subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(count)]
+    outputs = [run.communicate(timeout=timeout) for run in runs]
+    return [(run.returncode, stdout, stderr) for run, (stdout, stderr) in zip(runs, outputs, strict=True)]

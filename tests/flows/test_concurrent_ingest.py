@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synth import generate_page, save_page, save_pages
-from tests.flows.helpers import REPO, sohoa_env, sohoa_json
+from tests.flows.helpers import REPO, concurrent_ingests, sohoa_env, sohoa_json
 
 pytestmark = pytest.mark.slow
 
@@ -31,12 +31,8 @@ def test_two_concurrent_ingests_of_one_folder_store_every_file_once_without_erro
     save_page(generate_page("decision", seed=105, level=0), scans / "H21.65-220914-0011.2.png")
     home = tmp_path / "home"
     env = sohoa_env(home)
-    command = [sys.executable, "-m", "sohoa", "ingest", str(scans), "--settle", "0", "--jobs", "1", "--json"]
-    runs = [subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)]
-    outputs = [run.communicate(timeout=1200) for run in runs]
-    for run, (stdout, stderr) in zip(runs, outputs, strict=True):
-        assert run.returncode == 0, stderr[-4000:]
+    for returncode, stdout, stderr in concurrent_ingests(scans, env, 2):
+        assert returncode == 0, stderr[-4000:]
         assert "Traceback" not in stderr and "Error" not in stderr, stderr[-4000:]
         summary = json.loads(stdout)
         assert summary["new"] + summary["duplicates"] == 3 and not summary["failures"], summary

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sohoa.temporary_api import LOCK_NAME
-from tests.flows.helpers import REPO, sohoa_env
+from tests.flows.helpers import REPO, concurrent_ingests, sohoa_env
 
 pytestmark = pytest.mark.slow
 
@@ -51,11 +51,6 @@ def test_ingests_started_together_on_a_fresh_home_start_their_server_under_the_l
     scans = tmp_path / "scans"
     scans.mkdir()
     home = tmp_path / "home"
-    env = sohoa_env(home)
-    command = [sys.executable, "-m", "sohoa", "ingest", str(scans), "--settle", "0", "--jobs", "1", "--json"]
-    runs = [subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(3)]
-    outputs = [run.communicate(timeout=600) for run in runs]
-    for run, (_, stderr) in zip(runs, outputs, strict=True):
-        assert run.returncode == 0 and "Traceback" not in stderr and "Error" not in stderr, stderr[-3000:]
+    for returncode, _, stderr in concurrent_ingests(scans, sohoa_env(home), 3, timeout=600):
+        assert returncode == 0 and "Traceback" not in stderr and "Error" not in stderr, stderr[-3000:]
     assert (home / "prefect" / LOCK_NAME).exists()

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import urllib3
 from minio import Minio
 
+from tests.conftest import service_url
+
 REPO = Path(__file__).resolve().parents[2]
 SERVERS = {"minio": "SOHOA_TEST_MINIO_URL", "seaweedfs": "SOHOA_TEST_SEAWEEDFS_URL"}
 RUN_ID = uuid.uuid4().hex[:10]
@@ -122,3 +124,14 @@ class PrivateServer:
         subprocess.run(
             ["bash", str(self.script), "stop"], env=self.env, capture_output=True, timeout=60, check=True
         )
+
+
+@contextmanager
+def private_server(name: str, run_dir: Path) -> Iterator[PrivateServer]:
+    """A private instance (own ports, own data) of a provisioned server, stopped whatever happens."""
+    service_url(SERVERS[name])  # the service was provisioned, so its binary is installed
+    server = PrivateServer(name, run_dir)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -14,8 +14,8 @@ from storage.errors import InvalidKeyError, StorageAccessError, StorageUnavailab
 from sohoa.compose import open_object_store
 from storage.objects import ObjectStore
 from storage.s3 import S3ObjectStore
-from tests.conftest import service_url
-from tests.storage_objects.object_servers import SERVERS, PrivateServer, free_port, with_bucket
+from tests.storage_objects import object_servers
+from tests.storage_objects.object_servers import PrivateServer, free_port, with_bucket
 
 
 def every_operation(store: ObjectStore, tmp_path: Path) -> dict:
@@ -71,12 +71,8 @@ def test_wrong_secret_is_an_access_error_not_an_outage(s3_url: str) -> None:
 )
 def private_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PrivateServer]:
     """A private instance (own ports, own data) of a provisioned server, stopped whatever happens."""
-    service_url(SERVERS[request.param])  # the service was provisioned, so its binary is installed
-    server = PrivateServer(request.param, tmp_path / "run")
-    try:
+    with object_servers.private_server(request.param, tmp_path / "run") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.timeout(300)

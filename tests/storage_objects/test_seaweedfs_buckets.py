@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from sohoa.compose import open_object_store
-from tests.conftest import service_url
-from tests.storage_objects.object_servers import SERVERS, PrivateServer, with_bucket
+from tests.storage_objects.object_servers import PrivateServer, private_server, with_bucket
 
 pytestmark = pytest.mark.seaweedfs
 
@@ -26,12 +25,8 @@ BUCKETS = 40
 
 @pytest.fixture
 def seaweedfs(tmp_path: Path) -> Iterator[PrivateServer]:
-    service_url(SERVERS["seaweedfs"])  # provisioned, so the binary is installed
-    server = PrivateServer("seaweedfs", tmp_path / "run")
-    try:
+    with private_server("seaweedfs", tmp_path / "run") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.timeout(600)
