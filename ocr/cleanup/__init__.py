@@ -19,7 +19,7 @@ from ocr.cleanup.blank import ink_evidence
 from ocr.cleanup.borders import tidy
 from ocr.cleanup.deskew import estimate_skew, rotate_image, uncovered
 from ocr.cleanup.illumination import flatten_illumination
-from ocr.cleanup.ink import colour_free_gray, colour_ink_mask, colour_region, find_colour_ink
+from ocr.cleanup.ink import colour_free_gray, colour_ink_masks, colour_region, find_colour_ink, letters_near
 from ocr.cleanup.orientation import OsdUse, detect_orientation, rotate_quadrant
 from ocr.cleanup.resample import to_working_resolution
 from ocr.cleanup.scale import page_scale
@@ -111,12 +111,13 @@ def clean_page(page: PageImage, options: CleanupOptions | None = None) -> Cleane
             gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
             flags.append("colour-print-kept")
         elif ink.red_found or ink.blue_found:
-            ink_mask = colour_ink_mask(bgr, dpi)
+            ink_mask, fringes = colour_ink_masks(bgr, dpi, dpi / source_dpi if source_dpi < FRINGE_DPI else 0.0)
             if source_dpi < FRINGE_DPI:
                 # At screen resolution the red/blue fringes of black letters (subpixel rendering, chroma
-                # subsampling) are a third of a stroke: lift colour only around the seal and signature ink.
+                # subsampling) are a third of a stroke: lift colour only around the seal and signature ink, and
+                # not on the letters whose fringes were kept out of the mask.
                 gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-                region = colour_region(ink_mask, dpi)
+                region = colour_region(ink_mask, dpi) & ~letters_near(fringes, dpi)
                 gray[region] = colour_free_gray(bgr)[region]
             else:
                 gray = colour_free_gray(bgr)

@@ -35,6 +35,15 @@ SEAL_ROUNDNESS = 0.85
 # Around the colour ink kept, the gray comes from `colour_free_gray` (so ink the mask misses is lifted too);
 # elsewhere it is the plain gray, whose black letters keep their fringed edges.
 COLOUR_REGION_MM = 2.0
+# On a page brought up from screen resolution, subpixel rendering (ClearType) tints the two edges of every black
+# letter in opposite hues. A short colour piece at most FRINGE_SOURCE_PX source pixels wide that touches black
+# print, within FRINGE_PAIR_SOURCE_PX of such a piece of the other colour, is such a fringe, when a box holds at
+# least FRINGE_MIN_PIECES of them: near long strokes (a spell-check squiggle under every word) masking the fringes
+# stripped the letters to thin cores. Measured: the table screenshot's two boxes hold 512 and 571 such pieces up to
+# 3 source pixels across; the 100-dpi synthetic JPEGs at most 6, where a signature crosses a seal.
+FRINGE_SOURCE_PX = 3.0
+FRINGE_PAIR_SOURCE_PX = 8.0
+FRINGE_MIN_PIECES = 50
 
 
 # Red and blue ink making up more than this share of all the page's ink is the print itself (a page printed
@@ -95,33 +104,43 @@ def colour_free_gray(bgr: np.ndarray) -> np.ndarray:
 
 
 def colour_ink_mask(bgr: np.ndarray, dpi: float) -> np.ndarray:
-    """Pixels of red or blue ink and their rim, without the black toner under them (bool mask).
+    """Pixels of red or blue ink and their rim, without the black toner under them (bool mask); see
+    `colour_ink_masks`."""
+    return colour_ink_masks(bgr, dpi)[0]
+
+
+def colour_ink_masks(bgr: np.ndarray, dpi: float, source_px: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The colour-ink mask (red or blue ink and their rim, without the black toner under them) and the letter
+    fringes left out of it, with the letters beside them (bool masks).
 
     Yellowed paper is itself warm, so the pixels are white-balanced on the paper first; otherwise blue strokes
     on it read nearly neutral and the paper's own tint passes for red. Seals and signatures cover a small part
     of the page, so ink is first looked for on every 4th pixel with a laxer dominance, and the full-resolution
     mask is computed only in boxes around what that finds (half the CPU; the few pixels it misses are isolated
-    colour noise on the paper).
+    colour noise on the paper). `source_px`: the working pixels one source pixel became, on a page brought up
+    from screen resolution (0: letter fringes are not told apart, see FRINGE_SOURCE_PX).
     """
     paper = np.percentile(bgr[::8, ::8].reshape(-1, 3), 90, axis=0)
     gains = tuple(float(v) for v in 255.0 / np.maximum(paper, 1)) + (0.0,)
     h, w = bgr.shape[:2]
-    out = np.zeros((h, w), bool)
+    out, fringes = np.zeros((h, w), bool), np.zeros((h, w), bool)
     if h < SEARCH_STEP or w < SEARCH_STEP:
-        return _ink_mask_balanced(bgr, gains, dpi)
+        return _ink_mask_balanced(bgr, gains, dpi, source_px)
     even = bgr[: h - h % SEARCH_STEP, : w - w % SEARCH_STEP]
     sample = cv2.resize(even, (w // SEARCH_STEP, h // SEARCH_STEP), interpolation=cv2.INTER_NEAREST)
     seen = _dominant(cv2.multiply(sample, gains, dtype=cv2.CV_8U), SEARCH_DOMINANCE)
     if not seen.any():
-        return out
+        return out, fringes
     pad = int(np.ceil(SEARCH_MARGIN_MM / 25.4 * dpi / SEARCH_STEP))
     near = cv2.dilate(seen.view(np.uint8), np.ones((2 * pad + 1, 2 * pad + 1), np.uint8))
     _, _, boxes, _ = cv2.connectedComponentsWithStats(near, connectivity=8)
     for x, y, bw, bh, _ in boxes[1:]:
         x0, y0 = x * SEARCH_STEP, y * SEARCH_STEP
         x1, y1 = min(w, (x + bw) * SEARCH_STEP), min(h, (y + bh) * SEARCH_STEP)
-        out[y0:y1, x0:x1] |= _ink_mask_balanced(bgr[y0:y1, x0:x1], gains, dpi)
-    return out
+        ink, fringe = _ink_mask_balanced(bgr[y0:y1, x0:x1], gains, dpi, source_px)
+        out[y0:y1, x0:x1] |= ink
+        fringes[y0:y1, x0:x1] |= fringe
+    return out, fringes
 
 
 def _long_strokes(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -142,6 +161,14 @@ def colour_region(mask: np.ndarray, dpi: float) -> np.ndarray:
     reach = max(1, round(COLOUR_REGION_MM / 25.4 * dpi / 4))
     grown = cv2.dilate((small > 0).view(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
     return cv2.resize(grown, (w, h), interpolation=cv2.INTER_NEAREST).view(bool)
+
+
+def letters_near(fringes: np.ndarray, dpi: float) -> np.ndarray:
+    """Where the letters lie whose fringes are `fringes`: the fringes grown by INK_HALO_MM (boolean)."""
+    if not fringes.any():
+        return fringes
+    reach = max(1, round(INK_HALO_MM / 25.4 * dpi))
+    return cv2.dilate(fringes.view(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)).view(bool)
 
 
 def seal_rings(strokes: np.ndarray, dpi: float) -> list[tuple[tuple[int, int], int]]:
@@ -170,13 +197,47 @@ def _dominant(balanced: np.ndarray, margin: int) -> np.ndarray:
     return (cv2.subtract(b, cv2.max(g, r)) > margin) | (cv2.subtract(r, cv2.max(g, b)) > margin)
 
 
-def _ink_mask_balanced(bgr: np.ndarray, gains: tuple[float, ...], dpi: float) -> np.ndarray:
-    """The colour-ink mask of `bgr` (or a box of it) white-balanced by `gains`."""
+def _letter_fringes(short: np.ndarray, balanced: np.ndarray, source_px: float) -> np.ndarray:
+    """The pieces of `short` at most FRINGE_SOURCE_PX source pixels wide that touch black print and lie within
+    FRINGE_PAIR_SOURCE_PX of such a piece of the other colour (bool mask): subpixel rendering tints a letter's two
+    edges in opposite hues, while a seal or a signature touching the text is one colour. Subpixel-rendered text
+    fringes every letter: fewer than FRINGE_MIN_PIECES such pieces are none (where a signature crosses a seal,
+    a few thin red and blue pieces touch their dark crossing)."""
+    n, labels, _, _ = label(short.view(np.uint8))
+    if n <= 1:
+        return np.zeros_like(short)
+    half_width = cv2.distanceTransform(short.view(np.uint8), cv2.DIST_L2, 3)
+    widest = np.zeros(n, np.float32)
+    np.maximum.at(widest, labels.ravel(), half_width.ravel())
+    black = cv2.dilate((colour_free_gray(balanced) < BLACK_MAX).view(np.uint8), np.ones((3, 3), np.uint8))
+    touching = np.zeros(n, bool)
+    touching[np.unique(labels[black.view(bool) & short])] = True
+    candidate = touching & (2 * widest <= FRINGE_SOURCE_PX * source_px)
+    candidate[0] = False
+    b, g, r = cv2.split(balanced)
+    reddish = np.bincount(labels[short & (r > cv2.max(g, b))], minlength=n)
+    red = 2 * reddish > np.bincount(labels[short], minlength=n)
+    reach = max(1, round(FRINGE_PAIR_SOURCE_PX * source_px))
+    kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    near_red = cv2.dilate((candidate & red)[labels].view(np.uint8), kernel).view(bool)
+    near_blue = cv2.dilate((candidate & ~red)[labels].view(np.uint8), kernel).view(bool)
+    paired = np.zeros(n, bool)
+    paired[np.unique(labels[short & np.where(red[labels], near_blue, near_red)])] = True
+    fringe = candidate & paired
+    if np.count_nonzero(fringe) < FRINGE_MIN_PIECES:
+        return np.zeros_like(short)
+    return fringe[labels]
+
+
+def _ink_mask_balanced(bgr: np.ndarray, gains: tuple[float, ...], dpi: float,
+                       source_px: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The colour-ink mask of `bgr` (or a box of it) white-balanced by `gains`, and the letter fringes kept out."""
     balanced = cv2.multiply(bgr, gains, dtype=cv2.CV_8U)
     dominant = _dominant(balanced, INK_DOMINANCE)
     long = _long_strokes(dominant, dpi)
+    fringes = np.zeros_like(long)
     if not long.any():
-        return long
+        return long, fringes
     # Short pieces count when they lie near long strokes (a seal ring cut by text lines) or inside a seal's ring
     # (its own letters, farther from the ring than that on a large seal).
     near = max(1, round(COLOUR_REGION_MM / 25.4 * dpi))
@@ -184,7 +245,11 @@ def _ink_mask_balanced(bgr: np.ndarray, gains: tuple[float, ...], dpi: float) ->
     for centre, radius in seal_rings(long, dpi):
         cv2.circle(around, centre, radius, 1, thickness=-1)
     ink = dominant & around.view(bool)
+    if source_px:
+        fringes = _letter_fringes(ink & ~long, balanced, source_px)
+        ink &= ~fringes
     reach = max(1, round(INK_HALO_MM / 25.4 * dpi))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
     grown = cv2.dilate(ink.view(np.uint8), kernel).view(bool)
-    return grown & (colour_free_gray(balanced) >= BLACK_MAX)
+    # The rim grown around a squiggle must not reach into the letters the fringes lie along.
+    return grown & (colour_free_gray(balanced) >= BLACK_MAX) & ~letters_near(fringes, dpi), fringes
