@@ -57,8 +57,16 @@ def is_amount(segment: "Segment") -> bool:
     return bool(chars) and sum(ch.isdigit() for ch in chars) >= AMOUNT_DIGIT_SHARE * len(chars)
 
 
+def is_numbered_columns(segments: list["Segment"]) -> bool:
+    """Whether a line is two or more numbered lists side by side, number then text in each ("3 | Số, ký hiệu của
+    văn bản | 10 | Dấu chỉ mức độ mật": a form's two tables of fields). Each list is read top to bottom."""
+    return len(segments) >= 4 and len(segments) % 2 == 0 and all(
+        is_amount(s) == (i % 2 == 0) for i, s in enumerate(segments))
+
+
 def is_table_row(segments: list["Segment"]) -> bool:
-    return len(segments) >= TABLE_ROW_SEGMENTS and sum(map(is_amount, segments)) >= TABLE_ROW_AMOUNTS
+    return (len(segments) >= TABLE_ROW_SEGMENTS and sum(map(is_amount, segments)) >= TABLE_ROW_AMOUNTS
+            and not is_numbered_columns(segments))
 
 
 def split_line(line: list[Word], min_gap: float) -> list[Segment]:

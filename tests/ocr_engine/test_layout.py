@@ -116,6 +116,25 @@ def test_receipt_rows_with_amounts_read_across_while_the_header_keeps_its_column
     assert lines == ["HÓA ĐƠN", "Bánh tipo salsa", "1 HOP 33,000 33,000", "Kẹo yupi 108g", "1 GOI 21,000 21,000"]
 
 
+def test_two_numbered_tables_side_by_side_are_read_one_after_the_other() -> None:
+    # table_nd30_fields_screenshot.png: each line holds a row of both tables ("3 | Số, ký hiệu của văn bản | 10 |
+    # Dấu chỉ mức độ mật"). Its two row numbers made it a receipt row read across: the tables' rows alternated.
+    def cell(text: str, left: int, top: int, line: int) -> list[Word]:
+        out = []
+        for piece in text.split():
+            out.append(word(piece, left, top, line))
+            left += 20 * len(piece) + 15
+        return out
+
+    rows = [("STT", "Nội dung", "STT", "Nội dung"), ("3", "Số, ký hiệu của văn bản", "10", "Dấu chỉ mức độ mật"),
+            ("4", "Địa danh, ngày, tháng, năm", "11", "Dấu chỉ mức độ khẩn")]
+    words = [w for n, (a, b, c, d) in enumerate(rows, 1)
+             for left, text in ((80, a), (320, b), (1090, c), (1270, d)) for w in cell(text, left, 60 * n, n)]
+    lines = [line for line in layout_text(words, page_width=2040).splitlines() if line]
+    assert lines == ["STT Nội dung", "3 Số, ký hiệu của văn bản", "4 Địa danh, ngày, tháng, năm",
+                     "STT Nội dung", "10 Dấu chỉ mức độ mật", "11 Dấu chỉ mức độ khẩn"]
+
+
 def test_a_header_line_split_in_three_without_amounts_is_no_table_row() -> None:
     words = header_words()
     words.insert(4, word("NAM", 2100, 100, 1))  # the motto's last word set far right: three pieces
