@@ -1,4 +1,5 @@
-"""Whiten what is not the document's ink: dark scanner borders, punch holes, form leaders and speckle."""
+"""Whiten what is not the document's ink: dark scanner borders, punch holes, form leaders, speckle, and the
+signatures and seals that colour did not tell apart."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ PUNCH_MARGIN_MM = 30.0
 SPECK_ALWAYS_PX = 4
 SPECK_ISOLATED_PX = 30
 SPECK_ISOLATION_MM = 1.0
+# A signature, or a seal with the signature across it, that stayed ink (a grayscale scan; black ballpoint) is
+# one component this large both ways, mostly paper inside its box, and curved: Tesseract took the faint
+# page's seal-and-signature blob (57 x 38 mm, 30% filled) for a picture and dropped the signer's title and
+# name beside it. A table's frame and a QR code are as large and as empty, but their edges run along the axes:
+# signatures and seals measure 4-36% of edge pixels within 11 degrees of an axis, a QR code's piece 64%.
+STAMP_SIZE_MM = (8.0, 80.0)
+STAMP_MAX_FILL = 0.4
+STAMP_MAX_ALIGNED = 0.5
 # Below this many components to whiten, whitening box by box beats one lookup over the whole label image.
 BOXWISE_LIMIT = 4000
 
@@ -103,6 +112,30 @@ def punch_hole_components(components: Components, shape: tuple[int, int], dpi: f
     return holes
 
 
+def stamp_components(components: Components, dpi: float) -> np.ndarray:
+    """Signatures and seals left as ink: components STAMP_SIZE_MM both ways, at most STAMP_MAX_FILL of their box,
+    with at most STAMP_MAX_ALIGNED of their edge pixels running along an axis (mask over components)."""
+    mm = dpi / 25.4
+    cw, ch, area = (components.stats[:, i].astype(np.float64) for i in range(2, 5))
+    lo, hi = (d * mm for d in STAMP_SIZE_MM)
+    sized = (cw >= lo) & (cw <= hi) & (ch >= lo) & (ch <= hi) & (area <= STAMP_MAX_FILL * cw * ch)
+    sized[0] = False
+    stamps = np.zeros_like(sized)
+    for i in np.flatnonzero(sized):
+        x, y, w, h = (int(v) for v in components.stats[i, :4])
+        stamps[i] = aligned_edge_share((components.labels[y:y + h, x:x + w] == i).view(np.uint8)) <= STAMP_MAX_ALIGNED
+    return stamps
+
+
+def aligned_edge_share(piece: np.ndarray) -> float:
+    """Share of a 0/1 piece's edge pixels whose gradient lies within about 11 degrees of an axis."""
+    ink = piece.astype(np.float32)
+    gx, gy = np.abs(cv2.Sobel(ink, cv2.CV_32F, 1, 0, ksize=3)), np.abs(cv2.Sobel(ink, cv2.CV_32F, 0, 1, ksize=3))
+    edge = (gx + gy) > 0
+    aligned = edge & ((gx <= 0.2 * gy) | (gy <= 0.2 * gx))
+    return float(np.count_nonzero(aligned)) / max(1, int(np.count_nonzero(edge)))
+
+
 def speck_components(components: Components, shape: tuple[int, int], dpi: float,
                      gone: np.ndarray | None = None) -> np.ndarray:
     """Dust: tiny components, and small ones with no text box within reach (mask over components).
@@ -156,7 +189,7 @@ def _near_boxes(stats: np.ndarray, anchors: np.ndarray, queries: np.ndarray, sha
 
 
 def tidy(binary: np.ndarray, dpi: float, border: bool = True, holes: bool = True, speckle: bool = True,
-         leaders: bool = True, outside: np.ndarray | None = None) -> Tidied:
+         leaders: bool = True, outside: np.ndarray | None = None, stamps: bool = True) -> Tidied:
     """All removals from one labelling of the ink (labelling is the costly part), whitened in one pass.
 
     `outside`: canvas the scan does not cover (see `border_components`).
@@ -174,6 +207,9 @@ def tidy(binary: np.ndarray, dpi: float, border: bool = True, holes: bool = True
     if leaders:
         mask = find_leaders(binary, comps.stats, comps.centroids, dpi) & ~gone & ~hole_mask
         found["leaders"], gone = int(mask.sum()), gone | mask
+    if stamps:
+        mask = stamp_components(comps, dpi) & ~gone & ~hole_mask
+        found["stamps"], gone = int(mask.sum()), gone | mask
     if speckle:
         mask = speck_components(comps, shape, dpi, gone | hole_mask)
         found["speckle"], gone = int(mask.sum()), gone | mask

@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 from cleanup_pages import add_dark_border, add_punch_holes, add_speckle, render_lines, render_page
 
-from ocr.cleanup.borders import remove_dark_border, remove_punch_holes, remove_speckle
+from ocr.cleanup.borders import (
+    STAMP_MAX_ALIGNED, aligned_edge_share, components_of, remove_dark_border, remove_punch_holes, remove_speckle,
+    stamp_components,
+)
 
 
 def binary_of(bgr: np.ndarray) -> np.ndarray:
@@ -62,3 +65,42 @@ def test_speckle_goes_but_diacritics_and_i_dots_stay(points):
     assert removed >= 250
     # Dust that happened to land on a stroke merges with it; everything else must be gone.
     assert np.count_nonzero(cleaned != text) <= 0.01 * np.count_nonzero(text == 0)
+
+
+def _stamp_candidates(draw) -> list[tuple[int, int]]:
+    """(width, height) in mm of the components stamp_components flags on a white 300-dpi canvas `draw` marks."""
+    canvas = np.full((900, 1400), 255, np.uint8)
+    draw(canvas)
+    comps = components_of(canvas)
+    mm = 300 / 25.4
+    return [(round(comps.stats[i, 2] / mm), round(comps.stats[i, 3] / mm))
+            for i in np.flatnonzero(stamp_components(comps, 300))]
+
+
+def test_a_signature_across_a_seal_left_as_ink_is_a_stamp():
+    # The faint synthetic decision (grayscale): its seal and signature are one 57 x 38 mm blob.
+    def draw(canvas):
+        cv2.circle(canvas, (500, 450), 200, 0, 12)
+        t = np.linspace(0, 6 * np.pi, 400)
+        points = np.stack([380 + 90 * t / np.pi + 40 * np.sin(3 * t), 430 + 110 * np.sin(t)], 1).astype(np.int32)
+        cv2.polylines(canvas, [points], False, 0, 4)
+
+    assert len(_stamp_candidates(draw)) == 1
+
+
+def test_a_table_frame_a_qr_code_and_text_are_not_stamps(page):
+    import segno
+
+    def frame(canvas):  # 51 x 59 mm, 5% ink: as large and as empty as a stamp
+        for x in (100, 300, 700):
+            cv2.line(canvas, (x, 100), (x, 800), 0, 3)
+        for y in range(100, 801, 70):
+            cv2.line(canvas, (100, y), (700, y), 0, 3)
+
+    assert _stamp_candidates(frame) == []
+    # A QR code is fuller than a stamp; a piece of one (a faint receipt's, 35% ink) still has its edges on axes.
+    code = np.array(segno.make("H40.23-230524-0268|1.004859|040069789772", error="m").matrix, np.uint8)
+    modules = cv2.resize(code, None, fx=7, fy=7, interpolation=cv2.INTER_NEAREST)
+    assert aligned_edge_share(modules) > STAMP_MAX_ALIGNED
+    comps = components_of(binary_of(page))
+    assert not stamp_components(comps, 150).any()
