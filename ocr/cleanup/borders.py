@@ -31,6 +31,9 @@ SPECK_ISOLATION_MM = 1.0
 STAMP_SIZE_MM = (8.0, 80.0)
 STAMP_MAX_FILL = 0.4
 STAMP_MAX_ALIGNED = 0.5
+# ...and stands alone: three or more such components side by side, as tall as each other, are a title's letters
+# (OCRmyPDF's enormous.pdf), while a receipt's two signatures side by side are still stamps.
+STAMP_ROW_OF_LETTERS = 3
 # Below this many components to whiten, whitening box by box beats one lookup over the whole label image.
 BOXWISE_LIMIT = 4000
 
@@ -114,14 +117,24 @@ def punch_hole_components(components: Components, shape: tuple[int, int], dpi: f
 
 def stamp_components(components: Components, dpi: float) -> np.ndarray:
     """Signatures and seals left as ink: components STAMP_SIZE_MM both ways, at most STAMP_MAX_FILL of their box,
-    with at most STAMP_MAX_ALIGNED of their edge pixels running along an axis (mask over components)."""
+    with at most STAMP_MAX_ALIGNED of their edge pixels running along an axis, not in a row of
+    STAMP_ROW_OF_LETTERS alike (mask over components)."""
     mm = dpi / 25.4
     cw, ch, area = (components.stats[:, i].astype(np.float64) for i in range(2, 5))
     lo, hi = (d * mm for d in STAMP_SIZE_MM)
     sized = (cw >= lo) & (cw <= hi) & (ch >= lo) & (ch <= hi) & (area <= STAMP_MAX_FILL * cw * ch)
     sized[0] = False
     stamps = np.zeros_like(sized)
-    for i in np.flatnonzero(sized):
+    candidates = np.flatnonzero(sized)
+    top, height = components.stats[:, 1].astype(np.float64), ch
+    for i in candidates:
+        # Letters of a large title (a poster, a cover: 12 x 18 mm each) stand in a row of their like.
+        others = candidates[candidates != i]
+        overlap = np.minimum(top[others] + height[others], top[i] + height[i]) - np.maximum(top[others], top[i])
+        alike = (overlap >= 0.5 * np.minimum(height[others], height[i])) & \
+            (np.abs(height[others] - height[i]) <= 0.25 * height[i])
+        if np.count_nonzero(alike) >= STAMP_ROW_OF_LETTERS - 1:
+            continue
         x, y, w, h = (int(v) for v in components.stats[i, :4])
         stamps[i] = aligned_edge_share((components.labels[y:y + h, x:x + w] == i).view(np.uint8)) <= STAMP_MAX_ALIGNED
     return stamps

@@ -104,3 +104,21 @@ def test_a_table_frame_a_qr_code_and_text_are_not_stamps(page):
     assert aligned_edge_share(modules) > STAMP_MAX_ALIGNED
     comps = components_of(binary_of(page))
     assert not stamp_components(comps, 150).any()
+
+
+def test_the_letters_of_a_large_title_are_not_stamps():
+    # OCRmyPDF's enormous.pdf: a title whose letters are 12 x 18 mm each, curved and mostly paper, like stamps.
+    def title(canvas):
+        cv2.putText(canvas, "BOCOSQ", (60, 500), cv2.FONT_HERSHEY_SIMPLEX, 7.0, 0, 18)
+
+    assert _stamp_candidates(title) == []
+
+
+def test_two_signatures_side_by_side_are_still_stamps():
+    def signatures(canvas):
+        t = np.linspace(0, 6 * np.pi, 300)
+        for left in (80, 760):
+            points = np.stack([left + 30 * t + 30 * np.sin(3 * t), 450 + 120 * np.sin(t)], 1).astype(np.int32)
+            cv2.polylines(canvas, [points], False, 0, 4)
+
+    assert len(_stamp_candidates(signatures)) == 2
