@@ -111,7 +111,7 @@ def colour_ink_mask(bgr: np.ndarray, dpi: float) -> np.ndarray:
 
 def colour_ink_masks(bgr: np.ndarray, dpi: float, source_px: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """The colour-ink mask (red or blue ink and their rim, without the black toner under them) and the letter
-    fringes left out of it, with the letters beside them (bool masks).
+    fringes left out of it (bool masks); `letters_near(fringes)` is where the mask spares the letters.
 
     Yellowed paper is itself warm, so the pixels are white-balanced on the paper first; otherwise blue strokes
     on it read nearly neutral and the paper's own tint passes for red. Seals and signatures cover a small part
