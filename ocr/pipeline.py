@@ -38,8 +38,8 @@ FAINT_PRINT_GRAY = 198.0
 # the table and a second sheet around it: 19 words in full, 150+ in its band). Such a page is read again as
 # one block of text (Tesseract's psm 6), which keeps the words if not the columns' order.
 LAYOUT_FAILED_BELOW = 0.5
-# A page the clean-up turned whose first reading is below this mean confidence is read as stored before any
-# other try: a web image of a contract turned upside down by its ink profiles read 30% with every binarization
+# A page the clean-up turned upside down whose first reading is below this mean confidence is read as stored
+# before any other try: a web image of a contract turned by its ink profiles read 30% with every binarization
 # and 85% as stored.
 TURNED_WRONG_BELOW = 40.0
 
@@ -90,11 +90,12 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
     faint = float(cleaned.details.get("ink_gray") or 0.0) >= FAINT_PRINT_GRAY
     if strong and not faint:
         return cleaned, kept, tried
-    if cleaned.rotation and not faint and not sideways and kept.text.mean_confidence < TURNED_WRONG_BELOW:
-        # The clean-up turned the page on ink alone and its reading is nonsense: the stored orientation is read
-        # first, as it is the likeliest fix, before the other binarizations of a page that may lie wrong way up.
-        as_stored = Reading(recognize(rotate_quadrant(cleaned.binary, (-cleaned.rotation) % 360), lang=options.lang,
-                                      dpi=cleaned.dpi), (-cleaned.rotation) % 360, method, stored=True)
+    if cleaned.rotation == 180 and not faint and not sideways and kept.text.mean_confidence < TURNED_WRONG_BELOW:
+        # The clean-up turned the page upside down on ink alone (the commonest ink-statistics mistake; its
+        # quarter turns follow the lines' direction) and the reading is nonsense: the page as stored is read
+        # first, before the other binarizations of a page that may only lie the wrong way up.
+        as_stored = Reading(recognize(rotate_quadrant(cleaned.binary, 180), lang=options.lang, dpi=cleaned.dpi),
+                            180, method, stored=True)
         tried.append(as_stored)
         if as_stored.text.mean_confidence >= options.retry_below and holds_text(as_stored.text) and \
                 sideways_share(as_stored.text) <= 0.5 and better(as_stored, kept):

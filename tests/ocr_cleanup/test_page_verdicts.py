@@ -56,7 +56,9 @@ def test_a_wrong_quarter_turn_is_undone_by_recognition(wrong: int):
     assert fixed.binary.shape == cleaned.binary.shape
     assert "Quyết định" in kept.text.text or "QUYẾT ĐỊNH" in kept.text.text
     assert kept.text.mean_confidence > 80
-    assert len(tried) >= 3
+    # A half turn by the clean-up is read back first (ocr.pipeline.TURNED_WRONG_BELOW); a quarter turn only
+    # after the other binarization.
+    assert len(tried) == 2 if wrong == 180 else len(tried) >= 3
 
 
 def test_a_strong_upright_reading_costs_one_pass():
@@ -74,11 +76,13 @@ def test_one_line_strip_is_read():
 
 
 def test_a_weak_pages_orientation_tries_read_only_a_band_of_lines():
-    page = render_page(dpi=300)
-    cleaned = cleanup.clean_page(PageImage(page, 300, 0), cleanup.CleanupOptions(osd="never"))
-    misturned = cleanup.turn(cleaned, 180)  # upside down: its first reading is weak
-    fixed, kept, tried = read_page_text(misturned, OcrOptions())
-    assert fixed.rotation == 0 and kept.turn == 180 and kept.region == "page"
+    # Scanned upside down and left so by the clean-up: its first reading is weak. (A page the clean-up itself
+    # turned upside down is read back as stored first, in full: ocr.pipeline.TURNED_WRONG_BELOW.)
+    page = np.ascontiguousarray(render_page(dpi=300)[::-1, ::-1])
+    cleaned = cleanup.clean_page(PageImage(page, 300, 0), cleanup.CleanupOptions(detect_orientation=False))
+    assert cleaned.rotation == 0
+    fixed, kept, tried = read_page_text(cleaned, OcrOptions())
+    assert fixed.rotation == 180 and kept.turn == 180 and kept.region == "page"
     band = [r for r in tried if r.region == "band"]
     whole = [r for r in tried if r.region == "page"]
     assert band, "the other binarization and orientations are tried on a band"
