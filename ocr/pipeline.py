@@ -68,6 +68,12 @@ class OcrOptions:
     tesseract_engine: str = tesseract.DEFAULT_ENGINE
 
 
+def _strong(text: PageText, options: OcrOptions) -> bool:
+    """A reading that settles its page: confident, along the lines, and holding text (confident but nearly
+    empty is not strong: an upside-down faint page can read as two sure letters)."""
+    return text.mean_confidence >= options.retry_below and sideways_share(text) <= 0.5 and holds_text(text)
+
+
 def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPage, Reading, list[Reading]]:
     """Recognise a cleaned page, retrying a weak one, and return the page as finally turned, the kept reading
     and every reading tried.
@@ -85,8 +91,7 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
     kept = Reading(recognize(cleaned.binary, lang=options.lang, dpi=cleaned.dpi), 0, method)
     tried = [kept]
     sideways = sideways_share(kept.text) > 0.5
-    # Confident but nearly empty is not strong: an upside-down faint page can read as two sure letters.
-    strong = kept.text.mean_confidence >= options.retry_below and not sideways and holds_text(kept.text)
+    strong = _strong(kept.text, options)
     faint = float(cleaned.details.get("ink_gray") or 0.0) >= FAINT_PRINT_GRAY
     if strong and not faint:
         return cleaned, kept, tried
@@ -97,8 +102,7 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         as_stored = Reading(recognize(rotate_quadrant(cleaned.binary, 180), lang=options.lang, dpi=cleaned.dpi),
                             180, method, stored=True)
         tried.append(as_stored)
-        if as_stored.text.mean_confidence >= options.retry_below and holds_text(as_stored.text) and \
-                sideways_share(as_stored.text) <= 0.5 and better(as_stored, kept):
+        if _strong(as_stored.text, options) and better(as_stored, kept):
             return cleanup.turn(cleaned, as_stored.turn), as_stored, tried
     band = text_band(cleaned.binary, lines_run_down=sideways) if options.tries_on_band else None
 
