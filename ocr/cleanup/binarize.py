@@ -29,6 +29,13 @@ STROKE_CORE_QUANTILE = 40.0
 # A black-hat response weaker than this (gray levels) is never ink, whatever Otsu says: on bare paper Otsu
 # would split the noise itself.
 STROKE_MIN_CONTRAST = 12.0
+# A mark is kept only when some of it responds this many times Otsu's threshold (a hysteresis): a q55 JPEG's
+# ringing below a faint line and the back page's specks reach the threshold only just, and Tesseract read them as
+# commas, dots and quotes between words; a letter, a dấu or a full stop of the same print responds as its letters (and so is the dark middle of a bold
+# stroke wider than the kernel, which does not respond at all).
+# On 7 faint L3 pages (capture seeds 0-2 and 10-13) the mean CER went 10.5% -> 6.8%; 1.25 read 7.9%, 1.5 a
+# receipt worse (9.7 -> 12.3%), 2.0 broke every page (docs/benchmarks.md, session 14).
+STROKE_KEEP_RATIO = 1.4
 # On a page brought up from screen resolution (a 96-dpi screenshot, a web image), a dấu or a comma's tail
 # thinner than a source pixel is blended into it and survives the bicubic upsampling only as light gray, well
 # above Otsu's threshold. Such a page is thresholded this share of the way from Otsu's threshold towards the
@@ -83,14 +90,22 @@ def strokes(gray: np.ndarray, dpi: float) -> np.ndarray:
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     response = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, kernel)
     threshold, _ = cv2.threshold(response, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    ink = cv2.compare(response, max(threshold, STROKE_MIN_CONTRAST), cv2.CMP_GT)
+    low = max(threshold, STROKE_MIN_CONTRAST)
+    ink = cv2.compare(response, low, cv2.CMP_GT)
     if cv2.countNonZero(ink) == 0:
         return np.full_like(gray, 255)
     counts = cv2.calcHist([gray], [0], ink, [256], [0, 256])[:, 0]
     cumulative = np.cumsum(counts)
     core = int(np.searchsorted(cumulative, cumulative[-1] * STROKE_CORE_QUANTILE / 100))
     dark = cv2.compare(cv2.GaussianBlur(gray, (0, 0), dpi / 300), core, cv2.CMP_LE)
-    return cv2.bitwise_not(cv2.bitwise_or(ink, dark))
+    marks = cv2.bitwise_or(ink, dark)
+    count, labels = cv2.connectedComponents(marks, connectivity=8)
+    kept = np.zeros(count, bool)
+    hollow = cv2.bitwise_and(dark, cv2.bitwise_not(ink))
+    seeds = cv2.bitwise_or(cv2.compare(response, low * STROKE_KEEP_RATIO, cv2.CMP_GT), hollow)
+    kept[np.unique(labels[seeds > 0])] = True
+    kept[0] = False  # the paper
+    return np.where(kept[labels], 0, 255).astype(np.uint8)
 
 
 def ink_gray(gray: np.ndarray, binary: np.ndarray) -> float:
