@@ -8,6 +8,7 @@ which the clean-up stage runs after this step anyway.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -24,6 +25,14 @@ MIN_MEAN_SUPPORT = 0.6
 MIN_CONTRAST = 25.0  # paperness inside the sheet minus outside, 0..255
 FRAME_SLACK = 0.03  # corners this close (of the diagonal) to the frame's corners: the page fills the frame
 A_RATIO = float(np.sqrt(2.0))
+WELL_SUPPORTED = 0.65  # an outline whose weakest side has this support ends the search
+# A sheet on another sheet: its sides are looked for up to this share of the way across the joint region,
+# among steps that this share of a side's profiles agree on, the nearest few per side.
+INSET_DEPTH = 0.4
+INSET_SUPPORT = 0.6
+INSET_STEPS = 1
+HIDDEN_EDGE_SUPPORT = 0.2  # share of a side's profiles that must find the weaker edge beside a stronger one
+EDGE_PROFILES = 48  # profiles across each side
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
     thresholds = [otsu] + [otsu + share * (white - otsu) for share in (0.5, 0.8, 0.9)]
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     best: tuple[np.ndarray, float, str] | None = None
+    rough: list[tuple[np.ndarray, str]] = []
     for threshold in thresholds:
         mask = cv2.threshold(p, threshold, 255, cv2.THRESH_BINARY)[1]
         # The opening cuts thin bright bridges (a glint along a table edge, a touching corner of a sheet).
@@ -153,15 +163,107 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
             if cv2.contourArea(contour) < 0.6 * MIN_AREA * h * w:
                 break
             for quad, method in _candidates(contour):
-                found = _refine(p, quad, min_step, min_contrast)
-                if found is None:
-                    continue
-                refined, score = found
-                if (best is None or score > best[1] + 0.02) and _plausible(refined, p):
-                    best = (refined, score, method)
-        if best is not None and best[1] >= 0.65:
-            break  # the region at this level already has a well-supported outline
+                rough.append((quad, method))
+                best = _better(p, quad, method, min_step, min_contrast, best)
+        if best is not None and best[1] >= WELL_SUPPORTED:
+            return best  # the region at this level already has a well-supported outline
+    if best is not None:
+        return best
+    # A sheet lying on another sheet of paper: at every threshold the two are one region, and the top sheet's
+    # edges are inside the region's outline or hidden behind the other sheet's stronger edge. Only when no
+    # outline was plausible, since moving a side in to a wrong step would cut text away.
+    pf = p.astype(np.float32)
+    for quad, method in rough:
+        for inset in _inset_quads(pf, quad, min_step):
+            # Narrow refits only: the sides are fitted lines already, and the wide band would go back to the
+            # stronger edge of the sheet underneath.
+            best = _better(p, inset, method + "-inset", min_step, min_contrast, best, wide=False)
     return best
+
+
+def _better(p: np.ndarray, quad: np.ndarray, method: str, min_step: float, min_contrast: float,
+            best: tuple[np.ndarray, float, str] | None, wide: bool = True) -> tuple[np.ndarray, float, str] | None:
+    """`best`, or the refined `quad` when it is plausible and clearly better supported."""
+    found = _refine(p, quad, min_step, min_contrast, wide)
+    if found is None:
+        return best
+    refined, score = found
+    if (best is None or score > best[1] + 0.02) and _plausible(refined, p):
+        return refined, score, method
+    return best
+
+
+def _inset_quads(pf: np.ndarray, quad: np.ndarray, min_step: float) -> list[np.ndarray]:
+    """The rough quad with one or more sides moved in to a straight step found inside it."""
+    options: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        options.append([(a, (b - a) / max(np.linalg.norm(b - a), 1e-9))] + _hidden_edge(pf, quad, i, min_step)
+                       + _inner_steps(pf, quad, i, min_step))
+    if all(len(o) == 1 for o in options):
+        return []
+    quads = []
+    for lines in itertools.product(*options):
+        if all(line is o[0] for line, o in zip(lines, options)):
+            continue  # the rough quad itself was tried already
+        corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
+        if all(c is not None for c in corners):
+            quads.append(np.array(corners))
+    return quads
+
+
+def _hidden_edge(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The second straight edge near side i: where a sheet's edge runs beside a stronger one, the profiles that
+    do not see the stronger edge find the weaker one (the top sheet's side where the sheet under it ends)."""
+    edge = _edge_points(pf, quad[i], quad[(i + 1) % 4], quad.mean(axis=0), _wide_band(pf.shape), min_step)
+    first = _consensus_line(edge)
+    if first is None:
+        return []
+    point, direction, _ = first
+    normal = np.array([-direction[1], direction[0]])
+    rest = edge[np.abs((edge - point) @ normal) > 3.0]
+    second = _consensus_line(rest)
+    if second is None or second[2] < HIDDEN_EDGE_SUPPORT * EDGE_PROFILES:
+        return []
+    side = (quad[(i + 1) % 4] - quad[i]) / max(np.linalg.norm(quad[(i + 1) % 4] - quad[i]), 1e-9)
+    if abs(float(np.dot(second[1], side))) < np.cos(np.radians(15)):
+        return []
+    return [(second[0], second[1])]
+
+
+def _inner_steps(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Well-supported straight steps inside the quad near side i (up to INSET_DEPTH of the way across).
+
+    Windows a wide band apart are searched for the step: one tilted a few degrees from the rough side still
+    falls mostly in one window. Text lines pass this test too; `_side_contrast` rejects them later.
+    """
+    band = _wide_band(pf.shape)
+    a, b = quad[i], quad[(i + 1) % 4]
+    centre = quad.mean(axis=0)
+    normal = _outward(a, b, centre)
+    across = abs(float(np.dot((quad[(i + 2) % 4] + quad[(i + 3) % 4]) / 2 - (a + b) / 2, normal)))
+    steps: list[tuple[np.ndarray, np.ndarray, float]] = []
+    shift = float(band)
+    while shift <= INSET_DEPTH * across:
+        fit = _fit_side(pf, a - shift * normal, b - shift * normal, centre, band, min_step)
+        if fit is not None and fit[2] >= INSET_SUPPORT:
+            depth = float(np.dot((a + b) / 2 - fit[0], normal))
+            if all(abs(depth - other) > band / 2 for *_, other in steps):
+                steps.append((fit[0], fit[1], depth))
+        shift += band
+    return [(point, direction) for point, direction, _ in steps[:INSET_STEPS]]
+
+
+def _outward(a: np.ndarray, b: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """The unit normal of side a-b pointing away from `centre`."""
+    d = b - a
+    normal = np.array([d[1], -d[0]]) / max(float(np.linalg.norm(d)), 1e-9)
+    return -normal if np.dot(normal, (a + b) / 2 - centre) < 0 else normal
+
+
+def _wide_band(shape: tuple[int, ...]) -> int:
+    """How far either side of a rough side its edge is looked for when the narrow look fails."""
+    return max(6, int(round(0.03 * float(np.hypot(*shape[:2])))))
 
 
 def _candidates(contour: np.ndarray) -> list[tuple[np.ndarray, str]]:
@@ -188,7 +290,7 @@ def _order(points: np.ndarray) -> np.ndarray:
     return np.roll(points, -int(np.argmin(points.sum(axis=1))), axis=0)
 
 
-def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: float
+def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: float, wide: bool = True
             ) -> tuple[np.ndarray, float] | None:
     """Each side re-fitted to the strongest bright-to-dark step across it; corners where the lines meet.
 
@@ -200,7 +302,8 @@ def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: floa
     # Narrow first: just beyond an edge against another sheet lies that sheet's text, whose left-justified
     # margin is a straighter and stronger step than the edge itself. Wide only when the rough side is off
     # (a corner the hand cut, a shadow the threshold followed).
-    bands = (max(4, int(round(0.008 * diagonal))), max(6, int(round(0.03 * diagonal))))
+    bands = (max(4, int(round(0.008 * diagonal))), _wide_band(p.shape))
+    search = bands if wide else bands[:1]
     centre = quad.mean(axis=0)
     pf = p.astype(np.float32)
     lines, supports = [], []
@@ -209,7 +312,7 @@ def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: floa
         if np.linalg.norm(b - a) < 10:
             return None
         best = None
-        for band in bands:
+        for band in search:
             fit = _fit_side(pf, a, b, centre, band, min_step)
             if fit is not None and (best is None or fit[2] > best[2]):
                 best = fit
@@ -243,9 +346,7 @@ def _side_contrast(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndar
     """
     h, w = pf.shape
     d = b - a
-    normal = np.array([d[1], -d[0]]) / np.linalg.norm(d)
-    if np.dot(normal, (a + b) / 2 - centre) < 0:
-        normal = -normal
+    normal = _outward(a, b, centre)
     ts = np.linspace(0.1, 0.9, 24)
     offsets = np.concatenate([np.arange(-band, -2), np.arange(3, band + 1)]).astype(np.float64)
     pts = (a + ts[:, None] * d)[:, None, :] + offsets[None, :, None] * normal
@@ -262,12 +363,20 @@ def _side_contrast(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndar
 def _fit_side(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndarray, band: int, min_step: float
               ) -> tuple[np.ndarray, np.ndarray, float] | None:
     """The edge line near side a-b from 48 outward profiles +-band long: point, direction, support share."""
+    fit = _consensus_line(_edge_points(pf, a, b, centre, band, min_step))
+    if fit is None:
+        return None
+    point, direction, inliers = fit
+    return point, direction, inliers / EDGE_PROFILES
+
+
+def _edge_points(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndarray, band: int, min_step: float
+                 ) -> np.ndarray:
+    """Where each of the outward profiles across side a-b finds its strongest bright-to-dark step, in frame."""
     h, w = pf.shape
     d = b - a
-    normal = np.array([d[1], -d[0]]) / np.linalg.norm(d)
-    if np.dot(normal, (a + b) / 2 - centre) < 0:
-        normal = -normal
-    ts = np.linspace(0.06, 0.94, 48)
+    normal = _outward(a, b, centre)
+    ts = np.linspace(0.06, 0.94, EDGE_PROFILES)
     offsets = np.arange(-band, band + 1, dtype=np.float64)
     base = a + ts[:, None] * d
     pts = base[:, None, :] + offsets[None, :, None] * normal
@@ -288,11 +397,7 @@ def _fit_side(pf: np.ndarray, a: np.ndarray, b: np.ndarray, centre: np.ndarray, 
     strength = -g1
     typical = float(np.median(strength[in_frame])) if in_frame.any() else 0.0
     ok = (strength >= max(min_step, 0.4 * typical)) & in_frame
-    fit = _consensus_line(edge[ok])
-    if fit is None:
-        return None
-    point, direction, inliers = fit
-    return point, direction, inliers / len(ts)
+    return edge[ok]
 
 
 def _consensus_line(points: np.ndarray, tolerance: float = 1.5) -> tuple[np.ndarray, np.ndarray, int] | None:
