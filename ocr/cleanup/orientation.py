@@ -24,6 +24,9 @@ UNSURE_ASYMMETRY = 0.12
 OSD_MIN_CONFIDENCE = 2.0
 # With osd="unsure", Tesseract is asked when the profile vote's confidence is below this (see docs/cleanup.md).
 CONSULT_OSD_BELOW = 0.9
+# The line direction is sure when one axis's profiles are sharper than the other's by this margin: the vote's
+# confidence then depends on which way up only, and its skew holds whichever way up the page turns out to be.
+AXIS_MARGIN_SURE = 0.25
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def orientation_of_points(points: InkPoints) -> OrientationResult:
         rotate = 90 if asym >= 0 else 270
         skew = -v_angle
     axis_margin = abs(h_score - v_score) / max(h_score, v_score, 1e-12)
-    confidence = float(min(1.0, abs(asym) / (2 * UNSURE_ASYMMETRY)) * min(1.0, axis_margin * 4))
+    confidence = float(min(1.0, abs(asym) / (2 * UNSURE_ASYMMETRY)) * min(1.0, axis_margin / AXIS_MARGIN_SURE))
     return OrientationResult(rotate, round(confidence, 3), "profile", round(skew, 2), across=round(axis_margin, 3))
 
 
@@ -116,10 +119,17 @@ def detect_orientation(gray: np.ndarray, dpi: float, osd: OsdUse = "unsure") -> 
     points = ink_points(gray, dpi)
     vote = orientation_of_points(points)
     if osd == "defer" and vote.confidence < CONSULT_OSD_BELOW:
-        # The skew was measured in the vote's frame: only a half turn keeps it valid for the stored one.
+        # The skew was measured along the lines of the vote's frame. A half turn keeps them across the page; a
+        # quarter turn keeps the angle too (a rotation and a quarter turn commute), but only when the lines
+        # surely run down the page as stored: the clean-up cannot measure the skew across such lines itself,
+        # and recognition would read the quarter-turned page still skewed (a phone photo 5.5 deg off, in
+        # fragments).
         if vote.rotate in (0, 180):
             return OrientationResult(0, vote.confidence, "profile-deferred", vote.skew, suggested=vote.rotate,
                                      across=vote.across)
+        if vote.across >= AXIS_MARGIN_SURE:
+            return OrientationResult(0, vote.confidence, "profile-deferred", vote.skew, suggested=vote.rotate,
+                                     across=-vote.across)
         return OrientationResult(0, vote.confidence, "deferred", suggested=vote.rotate, across=-vote.across)
     if osd in ("never", "defer") or vote.method == "none" and len(points) < 50:
         return vote
