@@ -124,13 +124,11 @@ def detect_orientation(gray: np.ndarray, dpi: float, osd: OsdUse = "unsure") -> 
         # surely run down the page as stored: the clean-up cannot measure the skew across such lines itself,
         # and recognition would read the quarter-turned page still skewed (a phone photo 5.5 deg off, in
         # fragments).
-        if vote.rotate in (0, 180):
+        across = vote.across if vote.rotate in (0, 180) else -vote.across
+        if vote.rotate in (0, 180) or vote.across >= AXIS_MARGIN_SURE:
             return OrientationResult(0, vote.confidence, "profile-deferred", vote.skew, suggested=vote.rotate,
-                                     across=vote.across)
-        if vote.across >= AXIS_MARGIN_SURE:
-            return OrientationResult(0, vote.confidence, "profile-deferred", vote.skew, suggested=vote.rotate,
-                                     across=-vote.across)
-        return OrientationResult(0, vote.confidence, "deferred", suggested=vote.rotate, across=-vote.across)
+                                     across=across)
+        return OrientationResult(0, vote.confidence, "deferred", suggested=vote.rotate, across=across)
     if osd in ("never", "defer") or vote.method == "none" and len(points) < 50:
         return vote
     if osd == "unsure" and vote.confidence >= CONSULT_OSD_BELOW:

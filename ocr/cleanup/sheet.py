@@ -25,6 +25,7 @@ MIN_MEAN_SUPPORT = 0.6
 MIN_CONTRAST = 25.0  # paperness inside the sheet minus outside, 0..255
 FRAME_SLACK = 0.03  # corners this close (of the diagonal) to the frame's corners: the page fills the frame
 A_RATIO = float(np.sqrt(2.0))
+A4_LONG_INCHES = 297 / 25.4
 CUBIC_BELOW_DPI = 150  # a sheet smaller than A4 at this resolution is warped bicubic (see flatten_sheet)
 WELL_SUPPORTED = 0.65  # an outline whose weakest side has this support ends the search
 # A sheet on another sheet: its sides are looked for up to this share of the way across the joint region,
@@ -110,9 +111,9 @@ def flatten_sheet(bgr: np.ndarray, sheet: Sheet, dpi_hint: int | None = None) ->
     if abs(long_side / short_side / A_RATIO - 1) <= 0.03:
         long_side = max(long_side, short_side * A_RATIO)
         short_side = long_side / A_RATIO
-    small = long_side / (297 / 25.4) < CUBIC_BELOW_DPI
+    small = long_side / A4_LONG_INCHES < CUBIC_BELOW_DPI
     if dpi_hint:
-        grow = max(1.0, 297 / 25.4 * dpi_hint / long_side)
+        grow = max(1.0, A4_LONG_INCHES * dpi_hint / long_side)
         long_side, short_side = long_side * grow, short_side * grow
     out_w, out_h = (long_side, short_side) if width >= height else (short_side, long_side)
     out_w, out_h = int(round(out_w)), int(round(out_h))
