@@ -33,6 +33,9 @@ WELL_SUPPORTED = 0.65  # an outline whose weakest side has this support ends the
 INSET_DEPTH = 0.4
 INSET_SUPPORT = 0.6
 INSET_STEPS = 1
+# A side whose region stops short of the sheet (a shadow darkens the paper below the threshold) is looked for
+# further out, up to this share of the way across the sheet again.
+OUTSET_DEPTH = 0.3
 HIDDEN_EDGE_SUPPORT = 0.2  # share of a side's profiles that must find the weaker edge beside a stronger one
 EDGE_PROFILES = 48  # profiles across each side
 
@@ -185,13 +188,19 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
             # Narrow refits only: the sides are fitted lines already, and the wide band would go back to the
             # stronger edge of the sheet underneath.
             best = _better(p, inset, method + "-inset", min_step, min_contrast, best, wide=False)
+    # A shadow across one end: the region stops short of the sheet there, and a side with no edge near it is
+    # looked for further out. Last, because a side moved out to the wrong step takes in the table or another
+    # sheet (whose text would be read with the page).
+    for quad, method in rough:
+        best = _better(p, quad, method + "-outset", min_step, min_contrast, best, outset=True)
     return best
 
 
 def _better(p: np.ndarray, quad: np.ndarray, method: str, min_step: float, min_contrast: float,
-            best: tuple[np.ndarray, float, str] | None, wide: bool = True) -> tuple[np.ndarray, float, str] | None:
+            best: tuple[np.ndarray, float, str] | None, wide: bool = True, outset: bool = False
+            ) -> tuple[np.ndarray, float, str] | None:
     """`best`, or the refined `quad` when it is plausible and clearly better supported."""
-    found = _refine(p, quad, min_step, min_contrast, wide)
+    found = _refine(p, quad, min_step, min_contrast, wide, outset)
     if found is None:
         return best
     refined, score = found
@@ -248,7 +257,7 @@ def _inner_steps(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float) -> l
     a, b = quad[i], quad[(i + 1) % 4]
     centre = quad.mean(axis=0)
     normal = _outward(a, b, centre)
-    across = abs(float(np.dot((quad[(i + 2) % 4] + quad[(i + 3) % 4]) / 2 - (a + b) / 2, normal)))
+    across = _across(quad, i, normal)
     steps: list[tuple[np.ndarray, np.ndarray, float]] = []
     shift = float(band)
     while shift <= INSET_DEPTH * across:
@@ -259,6 +268,35 @@ def _inner_steps(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float) -> l
                 steps.append((fit[0], fit[1], depth))
         shift += band
     return [(point, direction) for point, direction, _ in steps[:INSET_STEPS]]
+
+
+def _outer_step(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float
+                ) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The nearest well-supported straight step outside side i (up to OUTSET_DEPTH of the way across).
+
+    A shadow across one end of the sheet takes its paper below every threshold, so the region's side runs
+    through the shadow, farther from the sheet's real edge than the wide band looks. The shadow itself is a
+    gentle slope; the edge past it is still a sharp step. `_side_contrast` later rejects a step that is
+    not an edge of paper.
+    """
+    band = _wide_band(pf.shape)
+    a, b = quad[i], quad[(i + 1) % 4]
+    centre = quad.mean(axis=0)
+    normal = _outward(a, b, centre)
+    across = _across(quad, i, normal)
+    shift = float(band)
+    while shift <= OUTSET_DEPTH * across:
+        fit = _fit_side(pf, a + shift * normal, b + shift * normal, centre, band, min_step)
+        if fit is not None and fit[2] >= INSET_SUPPORT:
+            return fit
+        shift += band
+    return None
+
+
+def _across(quad: np.ndarray, i: int, normal: np.ndarray) -> float:
+    """The quad's depth from side i to the middle of the opposite side, along side i's normal."""
+    a, b = quad[i], quad[(i + 1) % 4]
+    return abs(float(np.dot((quad[(i + 2) % 4] + quad[(i + 3) % 4]) / 2 - (a + b) / 2, normal)))
 
 
 def _outward(a: np.ndarray, b: np.ndarray, centre: np.ndarray) -> np.ndarray:
@@ -297,8 +335,8 @@ def _order(points: np.ndarray) -> np.ndarray:
     return np.roll(points, -int(np.argmin(points.sum(axis=1))), axis=0)
 
 
-def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: float, wide: bool = True
-            ) -> tuple[np.ndarray, float] | None:
+def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: float, wide: bool = True,
+            outset: bool = False) -> tuple[np.ndarray, float] | None:
     """Each side re-fitted to the strongest bright-to-dark step across it; corners where the lines meet.
 
     The threshold only roughs out the sheet (uneven light moves it, a hand bites into it); the step in the
@@ -325,6 +363,8 @@ def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: floa
                 best = fit
             if best is not None and best[2] >= 0.7:
                 break
+        if outset and (best is None or best[2] < MIN_SUPPORT):
+            best = _outer_step(pf, quad, i, min_step) or best
         if best is None:
             return None
         lines.append((best[0], best[1]))
