@@ -38,6 +38,7 @@ INSET_STEPS = 1
 OUTSET_DEPTH = 0.3
 HIDDEN_EDGE_SUPPORT = 0.2  # share of a side's profiles that must find the weaker edge beside a stronger one
 EDGE_PROFILES = 48  # profiles across each side
+CORNER_SHARE = 0.08  # the triangle inside each corner that must be paper, as a share of the two sides' lengths
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,11 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
     # outline was plausible, since moving a side in to a wrong step would cut text away.
     pf = p.astype(np.float32)
     for quad, method in rough:
-        for inset in _inset_quads(pf, quad, min_step):
-            # Narrow refits only: the sides are fitted lines already, and the wide band would go back to the
-            # stronger edge of the sheet underneath.
-            best = _better(p, inset, method + "-inset", min_step, min_contrast, best, wide=False)
+        for inset, moved in _inset_quads(pf, quad, min_step):
+            # Narrow refits of the moved sides: they are fitted lines already, and the wide band would go back
+            # to the stronger edge of the sheet underneath. A side left as it was is still the rough one.
+            best = _better(p, inset, method + "-inset", min_step, min_contrast, best,
+                           wide=tuple(not m for m in moved))
     # A shadow across one end: the region stops short of the sheet there, and a side with no edge near it is
     # looked for further out. Last, because a side moved out to the wrong step takes in the table or another
     # sheet (whose text would be read with the page).
@@ -197,20 +199,78 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
 
 
 def _better(p: np.ndarray, quad: np.ndarray, method: str, min_step: float, min_contrast: float,
-            best: tuple[np.ndarray, float, str] | None, wide: bool = True, outset: bool = False
-            ) -> tuple[np.ndarray, float, str] | None:
-    """`best`, or the refined `quad` when it is plausible and clearly better supported."""
+            best: tuple[np.ndarray, float, str] | None, wide: bool | tuple[bool, ...] = True,
+            outset: bool = False) -> tuple[np.ndarray, float, str] | None:
+    """`best`, or the refined `quad` when it is plausible and either has its corners on paper where `best` has
+    not, or is clearly better supported."""
     found = _refine(p, quad, min_step, min_contrast, wide, outset)
     if found is None:
         return best
     refined, score = found
-    if (best is None or score > best[1] + 0.02) and _plausible(refined, p):
+    if not _plausible(refined, p):
+        return best
+    if best is None:
         return refined, score, method
-    return best
+    # A side fitted to the edge of a sheet underneath runs on past that sheet's corner, and the quad's corner
+    # there lies on the table: such a quad loses to one whose corners are all paper, however well supported.
+    papered, best_papered = (_corners_on_paper(q, p, min_contrast) for q in (refined, best[0]))
+    if papered != best_papered:
+        return (refined, score, method) if papered else best
+    return (refined, score, method) if score > best[1] + 0.02 else best
 
 
-def _inset_quads(pf: np.ndarray, quad: np.ndarray, min_step: float) -> list[np.ndarray]:
-    """The rough quad with one or more sides moved in to a straight step found inside it."""
+def _corners_on_paper(quad: np.ndarray, p: np.ndarray, min_contrast: float) -> bool:
+    """Whether the quad just inside each corner (a triangle CORNER_SHARE of its sides long) is paper: brighter
+    than just outside one of the two sides there, or as bright as the quad's middle (a corner lying on another
+    sheet). A corner on the table has table inside it and outside both its sides."""
+    core, ring = _core_and_ring(quad, p)
+    if not core.any() or not ring.any():
+        return False
+    middle = (float(np.median(p[core])) + float(np.median(p[ring]))) / 2
+    pf = p.astype(np.float32)
+    centre = quad.mean(axis=0)
+    for i in range(4):
+        c, prev, nxt = quad[i], quad[i - 1], quad[(i + 1) % 4]
+        mask = np.zeros(p.shape, np.uint8)
+        triangle = np.array([c, c + CORNER_SHARE * (prev - c), c + CORNER_SHARE * (nxt - c)])
+        cv2.fillConvexPoly(mask, np.round(triangle).astype(np.int32), 255)
+        if not mask.any():
+            continue
+        inside = float(np.median(p[mask > 0]))
+        if inside >= middle:
+            continue
+        arms = [_outside_near(pf, c, other, centre) for other in (prev, nxt)]
+        arms = [arm for arm in arms if arm is not None]
+        if arms and inside - min(arms) < min_contrast:
+            return False
+    return True
+
+
+def _outside_near(pf: np.ndarray, c: np.ndarray, other: np.ndarray, centre: np.ndarray) -> float | None:
+    """Median paperness in a strip 3-7 px outside side c-other, along its first CORNER_SHARE from corner c;
+    None when the strip lies beyond the frame."""
+    normal = _outward(c, other, centre)
+    ts = np.linspace(0.02, CORNER_SHARE, 8)
+    offsets = np.arange(3.0, 8.0)
+    pts = (c + ts[:, None] * (other - c))[:, None, :] + offsets[None, :, None] * normal
+    vals = cv2.remap(pf, pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=-1)
+    vals = vals[vals >= 0]
+    return float(np.median(vals)) if vals.size >= 8 else None
+
+
+def _core_and_ring(quad: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks: the quad eroded by 7 px, and a 7-px ring around it."""
+    inner = np.zeros(p.shape, np.uint8)
+    cv2.fillConvexPoly(inner, quad.astype(np.int32), 255)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
+    ring = cv2.dilate(inner, kernel) & ~inner
+    core = cv2.erode(inner, kernel)
+    return core > 0, ring > 0
+
+
+def _inset_quads(pf: np.ndarray, quad: np.ndarray, min_step: float) -> list[tuple[np.ndarray, tuple[bool, ...]]]:
+    """The rough quad with one or more sides moved in to a straight step found inside it, and which sides moved."""
     options: list[list[tuple[np.ndarray, np.ndarray]]] = []
     for i in range(4):
         a, b = quad[i], quad[(i + 1) % 4]
@@ -224,7 +284,7 @@ def _inset_quads(pf: np.ndarray, quad: np.ndarray, min_step: float) -> list[np.n
             continue  # the rough quad itself was tried already
         corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
         if all(c is not None for c in corners):
-            quads.append(np.array(corners))
+            quads.append((np.array(corners), tuple(line is not o[0] for line, o in zip(lines, options))))
     return quads
 
 
@@ -335,8 +395,8 @@ def _order(points: np.ndarray) -> np.ndarray:
     return np.roll(points, -int(np.argmin(points.sum(axis=1))), axis=0)
 
 
-def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: float, wide: bool = True,
-            outset: bool = False) -> tuple[np.ndarray, float] | None:
+def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: float,
+            wide: bool | tuple[bool, ...] = True, outset: bool = False) -> tuple[np.ndarray, float] | None:
     """Each side re-fitted to the strongest bright-to-dark step across it; corners where the lines meet.
 
     The threshold only roughs out the sheet (uneven light moves it, a hand bites into it); the step in the
@@ -348,7 +408,7 @@ def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: floa
     # margin is a straighter and stronger step than the edge itself. Wide only when the rough side is off
     # (a corner the hand cut, a shadow the threshold followed).
     bands = (max(4, int(round(0.008 * diagonal))), _wide_band(p.shape))
-    search = bands if wide else bands[:1]
+    wide_sides = (wide,) * 4 if isinstance(wide, bool) else wide
     centre = quad.mean(axis=0)
     pf = p.astype(np.float32)
     lines, supports = [], []
@@ -357,7 +417,7 @@ def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: floa
         if np.linalg.norm(b - a) < 10:
             return None
         best = None
-        for band in search:
+        for band in bands if wide_sides[i] else bands[:1]:
             fit = _fit_side(pf, a, b, centre, band, min_step)
             if fit is not None and (best is None or fit[2] > best[2]):
                 best = fit
@@ -509,10 +569,7 @@ def _plausible(quad: np.ndarray, p: np.ndarray) -> bool:
     if min(sides[0], sides[2]) < 0.5 * max(sides[0], sides[2]) or min(sides[1], sides[3]) < 0.5 * max(
             sides[1], sides[3]):
         return False
-    inner = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(inner, quad.astype(np.int32), 255)
-    ring = cv2.dilate(inner, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))) & ~inner
-    core = cv2.erode(inner, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    core, ring = _core_and_ring(quad, p)
     if not ring.any() or not core.any():
         return False
-    return float(np.median(p[core > 0])) - float(np.median(p[ring > 0])) >= MIN_CONTRAST
+    return float(np.median(p[core])) - float(np.median(p[ring])) >= MIN_CONTRAST
