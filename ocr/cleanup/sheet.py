@@ -36,6 +36,9 @@ INSET_STEPS = 1
 # A side whose region stops short of the sheet (a shadow darkens the paper below the threshold) is looked for
 # further out, up to this share of the way across the sheet again.
 OUTSET_DEPTH = 0.3
+# ... and so is a weakly supported side whose points stop this share of its length short of both its corners: a
+# text line, inside the page, where the region's side ran through the shadow.
+SHORT_OF_CORNERS = 0.15
 HIDDEN_EDGE_SUPPORT = 0.2  # share of a side's profiles that must find the weaker edge beside a stronger one
 EDGE_PROFILES = 48  # profiles across each side
 CORNER_SHARE = 0.08  # the triangle inside each corner that must be paper, as a share of the two sides' lengths
@@ -175,7 +178,7 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
                 break
             for quad, method in _candidates(contour):
                 rough.append((quad, method))
-                best = _better(p, quad, method, min_step, min_contrast, best)
+                best = _better(p, quad, method, min_step, min_contrast, best, short_out=True)
         if best is not None and best[1] >= WELL_SUPPORTED:
             return best  # the region at this level already has a well-supported outline
     if best is not None:
@@ -200,15 +203,18 @@ def _search(p: np.ndarray) -> tuple[np.ndarray, float, str] | None:
 
 def _better(p: np.ndarray, quad: np.ndarray, method: str, min_step: float, min_contrast: float,
             best: tuple[np.ndarray, float, str] | None, wide: bool | tuple[bool, ...] = True,
-            outset: bool = False) -> tuple[np.ndarray, float, str] | None:
+            outset: bool = False, short_out: bool = False) -> tuple[np.ndarray, float, str] | None:
     """`best`, or the refined `quad` when it is plausible and either has its corners on paper where `best` has
     not, or is clearly better supported."""
     found = _refine(p, quad, min_step, min_contrast, wide, outset)
-    if found is None:
+    if found is None or not _plausible(found[0], p):
         return best
+    if short_out:
+        # Only an outline plausible as it is: looking further out must not turn a rejected one into a winner.
+        further = _refine(p, quad, min_step, min_contrast, wide, outset, short_out=True)
+        if further is not None and further[1] >= found[1] and _plausible(further[0], p):
+            found = further
     refined, score = found
-    if not _plausible(refined, p):
-        return best
     if best is None:
         return refined, score, method
     # A side fitted to the edge of a sheet underneath runs on past that sheet's corner, and the quad's corner
@@ -353,6 +359,21 @@ def _outer_step(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float
     return None
 
 
+def _stops_short(points: np.ndarray, a: np.ndarray, b: np.ndarray, fit: tuple[np.ndarray, np.ndarray, float]
+                 ) -> bool:
+    """Whether the points on the fitted line stop SHORT_OF_CORNERS short of both ends of side a-b.
+
+    A sheet's edge runs from corner to corner (a hand or a shadow hides one stretch of it); a line of text,
+    a centred title, is a straight step only along its own length, inside the page."""
+    point, direction, _ = fit
+    normal = np.array([-direction[1], direction[0]])
+    on_line = points[np.abs((points - point) @ normal) <= 1.5]
+    if not len(on_line):
+        return False
+    ts = (on_line - a) @ (b - a) / max(float(np.dot(b - a, b - a)), 1e-9)
+    return float(ts.min()) > SHORT_OF_CORNERS and float(ts.max()) < 1 - SHORT_OF_CORNERS
+
+
 def _across(quad: np.ndarray, i: int, normal: np.ndarray) -> float:
     """The quad's depth from side i to the middle of the opposite side, along side i's normal."""
     a, b = quad[i], quad[(i + 1) % 4]
@@ -396,7 +417,8 @@ def _order(points: np.ndarray) -> np.ndarray:
 
 
 def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: float,
-            wide: bool | tuple[bool, ...] = True, outset: bool = False) -> tuple[np.ndarray, float] | None:
+            wide: bool | tuple[bool, ...] = True, outset: bool = False, short_out: bool = False
+            ) -> tuple[np.ndarray, float] | None:
     """Each side re-fitted to the strongest bright-to-dark step across it; corners where the lines meet.
 
     The threshold only roughs out the sheet (uneven light moves it, a hand bites into it); the step in the
@@ -416,14 +438,17 @@ def _refine(p: np.ndarray, quad: np.ndarray, min_step: float, min_contrast: floa
         a, b = quad[i], quad[(i + 1) % 4]
         if np.linalg.norm(b - a) < 10:
             return None
-        best = None
+        best, best_band = None, bands[0]
         for band in bands if wide_sides[i] else bands[:1]:
             fit = _fit_side(pf, a, b, centre, band, min_step)
             if fit is not None and (best is None or fit[2] > best[2]):
-                best = fit
+                best, best_band = fit, band
             if best is not None and best[2] >= 0.7:
                 break
         if outset and (best is None or best[2] < MIN_SUPPORT):
+            best = _outer_step(pf, quad, i, min_step) or best
+        elif short_out and best is not None and best[2] < INSET_SUPPORT and \
+                _stops_short(_edge_points(pf, a, b, centre, best_band, min_step), a, b, best):
             best = _outer_step(pf, quad, i, min_step) or best
         if best is None:
             return None
