@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from cleanup_pages import add_dark_border, render_page, yellow_and_shadow
 
+from benchmarks.sheet_accuracy import true_corners
 from benchmarks.synth import generate_page
 from ocr.cleanup.sheet import Sheet, find_sheet, flatten_sheet, sheet_dpi
 
@@ -159,11 +160,7 @@ def test_a_sheet_that_cannot_be_told_apart_is_not_cropped_wrongly(seed):
 def _benchmark_photo(kind: str, seed: int, level: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """A photo of the OCR benchmark (at level 3 another sheet under the page, a hand, a table edge) and its corners."""
     page = generate_page(kind, seed, level, capture="photo")
-    corners = np.array(page.metadata["page_corners"], dtype=np.float32)
-    # page_corners follow the printed page (TL of its text); the finder orders them on screen.
-    centre = corners.mean(axis=0)
-    corners = corners[np.argsort(np.arctan2(corners[:, 1] - centre[1], corners[:, 0] - centre[0]))]
-    return page.image, np.roll(corners, -int(np.argmin(corners.sum(axis=1))), axis=0)
+    return page.image, true_corners(page.metadata["page_corners"])
 
 
 def _page_area_lost(sheet: Sheet, truth: np.ndarray) -> float:
