@@ -209,8 +209,9 @@ def _better(p: np.ndarray, quad: np.ndarray, method: str, min_step: float, min_c
     found = _refine(p, quad, min_step, min_contrast, wide, outset)
     if found is None or not _plausible(found[0], p):
         return best
-    if short_out:
+    if short_out and found[1] < INSET_SUPPORT:
         # Only an outline plausible as it is: looking further out must not turn a rejected one into a winner.
+        # (With every side at INSET_SUPPORT or more no side is looked for further out: the same outline.)
         further = _refine(p, quad, min_step, min_contrast, wide, outset, short_out=True)
         if further is not None and further[1] >= found[1] and _plausible(further[0], p):
             found = further
