@@ -94,6 +94,44 @@ def column_gap(lines: list[list[Word]], page_width: int) -> float:
     return max(0.02 * page_width, 1.2 * line_height, 3.5 * word_gap)
 
 
+# A line Tesseract joined across the two columns of a header, where the column gap is narrower than `column_gap`
+# (a photo's small print, a long agency name): "UBND TỈNH THỪA THIÊN HUẾ  CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".
+# One of its word gaps is several times its others, and it falls inside the column gap of the split line
+# beside it. Justified body text stretches all the gaps of a line alike.
+JOINED_GAP_RATIO = 3.0  # of the line's median other gap
+JOINED_MIN_GAPS = 4  # other gaps, so that their median says what the line's word spacing is
+
+
+def joined_columns_gap(line: list[Word], beside: list[Segment]) -> int | None:
+    """Where to split an unsplit `line` whose widest word gap lies inside the column gap of `beside` (a
+    neighbouring line split into two columns): the index of the word after that gap, or None."""
+    if len(beside) != 2 or len(line) < JOINED_MIN_GAPS + 2:
+        return None
+    gaps = [b.left - (a.left + a.width) for a, b in zip(line, line[1:])]
+    widest = max(range(len(gaps)), key=gaps.__getitem__)
+    others = sorted(g for i, g in enumerate(gaps) if i != widest)
+    median = max(others[len(others) // 2], 1)
+    start, end = line[widest].left + line[widest].width, line[widest + 1].left
+    if gaps[widest] < JOINED_GAP_RATIO * median or gaps[widest] <= max(others):
+        return None
+    if not (beside[0].right <= start and end <= beside[1].left):
+        return None
+    return widest + 1
+
+
+def split_joined_columns(lines: list[list[Word]], segmented: list[list[Segment]]) -> list[list[Segment]]:
+    """`segmented` with lines joined across a header's two columns split into them (see JOINED_GAP_RATIO)."""
+    out = list(segmented)
+    for i, segments in enumerate(segmented):
+        if len(segments) != 1:
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(segmented) and (cut := joined_columns_gap(lines[i], segmented[j])) is not None:
+                out[i] = [Segment(tuple(lines[i][:cut])), Segment(tuple(lines[i][cut:]))]
+                break
+    return out
+
+
 def joined(segments: list[Segment]) -> Segment:
     return Segment(tuple(w for s in segments for w in s.words))
 
@@ -141,8 +179,8 @@ def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
         out.extend(group for group in (left, right) if group)
         run.clear()
 
-    for line in lines:
-        segments = split_line(line, min_gap)
+    segmented = split_joined_columns(lines, [split_line(line, min_gap) for line in lines])
+    for segments in segmented:
         if is_table_row(segments):
             flush_run()
             out.append([Segment(tuple(w for s in segments for w in s.words))])

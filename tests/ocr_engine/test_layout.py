@@ -69,6 +69,40 @@ def test_a_motto_starting_left_of_the_page_middle_is_still_the_right_column() ->
     assert lines == ["UBND HUYỆN", "ỦY BAN", "XÃ AN", "Số: 0110/TNHS", "CỘNG HÒA NAM", "Độc lập", "Cát Hưng, ngày 20 tháng 11 năm 2020"]
 
 
+def _boxes(line: int, boxes: list[tuple[str, int, int]]) -> list[Word]:
+    return [Word(t, left, 300, width, 40, 95.0, 1, 1, line) for t, left, width in boxes]
+
+
+# The first two header lines of a phone photo at level 3 (generate_page("receipt", 14, 3, capture="photo")) as
+# Tesseract boxed them: the agency and the motto 44 px apart on the first line, other word gaps 6-18 px; the
+# page's column gap is 65 px. The second line splits at its 241 px gap.
+JOINED_FIRST = [("UBND", 244, 92), ("TỈNH", 342, 78), ("THỪA", 434, 80), ("THIÊN", 532, 96), ("HUẾ", 640, 66),
+                ("CỘNG", 750, 101), ("HÒA", 861, 77), ("XÃ", 945, 49), ("HỘI", 1004, 65), ("CHỦ", 1078, 76),
+                ("NGHĨA", 1164, 118), ("VIỆT", 1288, 86), ("NAM", 1383, 83)]
+SPLIT_SECOND = [("ỦY", 316, 43), ("BAN", 379, 58), ("NHÂN", 456, 89), ("DÂN", 565, 71),
+                ("Độc", 877, 57), ("lập", 950, 46), ("-", 1010, 11), ("Tự", 1041, 35), ("do", 1092, 29),
+                ("-", 1137, 9), ("Hạnh", 1171, 75), ("phúc", 1262, 74)]
+
+
+def test_a_header_line_joined_across_a_narrow_column_gap_is_split_where_the_line_below_splits() -> None:
+    # Before: "UBND TỈNH THỪA THIÊN HUẾ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" as one line, then the left column.
+    words = _boxes(1, JOINED_FIRST) + [replace(w, top=360) for w in _boxes(2, SPLIT_SECOND)]
+    lines = [line for line in layout_text(words, page_width=1722).splitlines() if line]
+    assert lines == ["UBND TỈNH THỪA THIÊN HUẾ", "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "Độc lập - Tự do - Hạnh phúc"]
+
+
+def test_a_wider_gap_outside_the_column_gap_beside_it_or_in_evenly_spaced_text_splits_nothing() -> None:
+    # The same first line moved 200 px left: its wide gap no longer falls between the columns below.
+    shifted = [(t, left - 200, width) for t, left, width in JOINED_FIRST]
+    # A body line whose gaps are all stretched alike, beside the split line.
+    even = [(f"w{i}", 100 + 110 * i, 90) for i in range(13)]
+    for first in (shifted, even):
+        words = _boxes(1, first) + [replace(w, top=360) for w in _boxes(2, SPLIT_SECOND)]
+        lines = [line for line in layout_text(words, page_width=1722).splitlines() if line]
+        assert lines[0] == " ".join(t for t, _, _ in first)
+
+
 def _line(texts: list[str], line: int, top: int, height: int = 34, conf: float = 95.0) -> list[Word]:
     return [Word(t, 100 + 150 * i, top, 120, height, conf, 1, 1, line) for i, t in enumerate(texts)]
 
