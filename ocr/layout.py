@@ -132,8 +132,19 @@ def split_joined_columns(lines: list[list[Word]], segmented: list[list[Segment]]
     return out
 
 
+# Of the page width: how far a piece of a split line may run past the right column's start and still be a
+# piece of the left column.
+STRADDLE = 0.02
+
+
 def joined(segments: list[Segment]) -> Segment:
     return Segment(tuple(w for s in segments for w in s.words))
+
+
+# A split line of fewer words says nothing of where the right column starts: a QR code's remnants above the
+# header read as "ri  TÊN". A line of two columns holds a word or more each side and three or more in all
+# ("Nơi nhận:" misread as one word beside "TM. ỦY BAN NHÂN DÂN").
+COLUMN_LINE_WORDS = 3
 
 
 def column_start(segments: list[Segment]) -> int:
@@ -158,25 +169,39 @@ def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
     out: list[list[Segment]] = []
     run: list[list[Segment]] = []
 
-    def flush_run() -> None:
-        if not run:
+    def emit(lines_run: list[list[Segment]]) -> None:
+        if not lines_run:
             return
-        segments = [s for segs in run for s in segs]
-        split = [segs for segs in run if len(segs) > 1]
+        segments = [s for segs in lines_run for s in segs]
+        split = [segs for segs in lines_run if len(segs) > 1]
         if split:
             # Lines split at a column gap say where the right column starts; centred lines below the motto
             # start further right, never left of it. In a line split more than once the widest gap is the
             # column's ("Số: 243   /KH-UBND" typed with spaces, then the place and date).
-            boundary = min(column_start(segs) for segs in split) - 0.01 * page_width
+            worded = [segs for segs in split if sum(len(s.words) for s in segs) >= COLUMN_LINE_WORDS] or split
+            boundary = min(column_start(segs) for segs in worded) - 0.01 * page_width
+            # A split line with a piece running across the boundary is no line of two columns but a centred
+            # title or code split at a misread word ("GIẤY TIẾP NHẬN … KẾT  J2"): it is read on its own, and
+            # the lines before and after it are runs of their own.
+            across = next((i for i, segs in enumerate(lines_run) if len(segs) > 1 and any(
+                s.left < boundary < s.right - STRADDLE * page_width for s in segs)), None)
+            if across is not None:
+                emit(lines_run[:across])
+                out.append(lines_run[across])
+                emit(lines_run[across + 1:])
+                return
             # Pieces of one line on the same side of the boundary are one line of that column.
-            left = [joined(p) for segs in run if (p := [s for s in segs if s.left < boundary])]
-            right = [joined(p) for segs in run if (p := [s for s in segs if s.left >= boundary])]
+            left = [joined(p) for segs in lines_run if (p := [s for s in segs if s.left < boundary])]
+            right = [joined(p) for segs in lines_run if (p := [s for s in segs if s.left >= boundary])]
         else:
             left = [s for s in segments if s.right <= mid]
             right = [s for s in segments if s.right > mid]
             if not any(s.left >= mid for s in right):
                 left, right = segments, []
         out.extend(group for group in (left, right) if group)
+
+    def flush_run() -> None:
+        emit(run)
         run.clear()
 
     segmented = split_joined_columns(lines, [split_line(line, min_gap) for line in lines])

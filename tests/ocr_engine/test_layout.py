@@ -103,6 +103,46 @@ def test_a_wider_gap_outside_the_column_gap_beside_it_or_in_evenly_spaced_text_s
         assert lines[0] == " ".join(t for t, _, _ in first)
 
 
+def _rows(rows: list[list[tuple[str, int, int]]]) -> list[Word]:
+    return [Word(t, left, 100 + 70 * i, width, 40, 95.0, 1, 1, i) for i, row in enumerate(rows)
+            for t, left, width in row]
+
+
+# A faint receipt's header (generate_page("receipt", 12/15, 2/3, capture="faint")) as Tesseract boxed it.
+RECEIPT_HEADER = [
+    [("UBND", 448, 145), ("HUYỆN", 611, 175), ("DIỄN", 805, 119), ("CHÂU", 941, 144), ("CỘNG", 1200, 151),
+     ("HÒA", 1368, 116), ("XÃ", 1497, 71), ("HỘI", 1585, 97), ("CHỦ", 1699, 113), ("NGHĨA", 1828, 172),
+     ("VIỆT", 2012, 125), ("NAM", 2154, 117)],
+    [("ỦY", 517, 72), ("BAN", 606, 110), ("NHÂN", 733, 155), ("DÂN", 905, 113), ("Độc", 1396, 89), ("lập", 1503, 70),
+     ("-", 1593, 14), ("Tự", 1622, 71), ("do", 1708, 55), ("-", 1781, 15), ("Hạnh", 1815, 129), ("phúc", 1962, 114)],
+    [("XÃ", 566, 74), ("DIỄN", 658, 131), ("HỒNG", 806, 161)],
+    [("Số:", 590, 70), ("0060/TNHS", 679, 261), ("Diễn", 1302, 104), ("Hồng,", 1423, 133), ("ngày", 1576, 107)],
+]
+HEADER_READ = ["UBND HUYỆN DIỄN CHÂU", "ỦY BAN NHÂN DÂN", "XÃ DIỄN HỒNG", "Số: 0060/TNHS",
+               "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Diễn Hồng, ngày"]
+
+
+def test_marks_split_in_two_above_the_header_do_not_move_its_column_boundary() -> None:
+    # A QR code's remnants read as "ri  TÊN", 66 px apart. Before, the right column started at "TÊN" (x 328)
+    # and the whole header was read across, line by line.
+    words = _rows([[("ri", 228, 34), ("TÊN", 328, 24)]] + RECEIPT_HEADER)
+    lines = [line for line in layout_text(words, page_width=2540).splitlines() if line]
+    assert lines == ["ri TÊN"] + HEADER_READ
+
+
+def test_a_centred_title_split_at_a_misread_word_is_read_after_both_header_columns() -> None:
+    # "QUẢ" misread as "J2" 74 px after "KẾT", and "14.H1" lost from the dossier code: both lines split, and
+    # before, their left pieces were read into the agency's column, the code's tail into the motto's.
+    title = [("GIẤY", 707, 143), ("TIẾP", 863, 131), ("NHẬN", 1014, 165), ("HỒ", 1196, 74), ("SƠ", 1302, 75),
+             ("VÀ", 1434, 35), ("HẸN", 1496, 115), ("TRẢ", 1629, 115), ("KẾT", 1771, 108), ("J2", 1953, 59)]
+    code = [("Mã", 928, 73), ("hồ", 1023, 49), ("sơ", 1090, 47), ("000.00.:-", 1174, 207),
+            ("2-190823-0198", 1473, 326)]
+    words = _rows(RECEIPT_HEADER + [title, code])
+    lines = [line for line in layout_text(words, page_width=2540).splitlines() if line]
+    assert lines == HEADER_READ + ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT", "J2", "Mã hồ sơ 000.00.:-",
+                                   "2-190823-0198"]
+
+
 def _line(texts: list[str], line: int, top: int, height: int = 34, conf: float = 95.0) -> list[Word]:
     return [Word(t, 100 + 150 * i, top, 120, height, conf, 1, 1, line) for i, t in enumerate(texts)]
 
