@@ -137,14 +137,22 @@ def split_joined_columns(lines: list[list[Word]], segmented: list[list[Segment]]
 STRADDLE = 0.02
 
 
+def straddling(lines: list[list[Segment]], boundary: float, slack: float) -> list[int]:
+    """Indices of the split lines with a piece running across `boundary` by more than `slack` pixels."""
+    return [i for i, segs in enumerate(lines) if len(segs) > 1 and any(
+        s.left < boundary < s.right - slack for s in segs)]
+
+
+def misfits(lines: list[list[Segment]], boundary: float, slack: float) -> int:
+    """How many split lines `boundary` does not part into two columns: a piece runs across it, or every piece
+    lies on one side of it."""
+    across = set(straddling(lines, boundary, slack))
+    one_sided = {i for i, segs in enumerate(lines) if len(segs) > 1 and len({s.left < boundary for s in segs}) == 1}
+    return len(across | one_sided)
+
+
 def joined(segments: list[Segment]) -> Segment:
     return Segment(tuple(w for s in segments for w in s.words))
-
-
-# A split line of fewer words says nothing of where the right column starts: a QR code's remnants above the
-# header read as "ri  TÊN". A line of two columns holds a word or more each side and three or more in all
-# ("Nơi nhận:" misread as one word beside "TM. ỦY BAN NHÂN DÂN").
-COLUMN_LINE_WORDS = 3
 
 
 def column_start(segments: list[Segment]) -> int:
@@ -175,16 +183,18 @@ def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
         segments = [s for segs in lines_run for s in segs]
         split = [segs for segs in lines_run if len(segs) > 1]
         if split:
-            # Lines split at a column gap say where the right column starts; centred lines below the motto
-            # start further right, never left of it. In a line split more than once the widest gap is the
-            # column's ("Số: 243   /KH-UBND" typed with spaces, then the place and date).
-            worded = [segs for segs in split if sum(len(s.words) for s in segs) >= COLUMN_LINE_WORDS] or split
-            boundary = min(column_start(segs) for segs in worded) - 0.01 * page_width
-            # A split line with a piece running across the boundary is no line of two columns but a centred
-            # title or code split at a misread word ("GIẤY TIẾP NHẬN … KẾT  J2"): it is read on its own, and
-            # the lines before and after it are runs of their own.
-            across = next((i for i, segs in enumerate(lines_run) if len(segs) > 1 and any(
-                s.left < boundary < s.right - STRADDLE * page_width for s in segs)), None)
+            # Lines split at a column gap say where the right column starts (in a line split more than once,
+            # at its widest gap: "Số: 243   /KH-UBND" typed with spaces, then the place and date). Marks read as
+            # words split too ("ri  TÊN" above the header, "rẺ  v NX" in the signature space), so the column
+            # starts where the fewest split lines are not parted into two by it, and of those places at the
+            # leftmost: centred lines below the motto start further right, never left of it.
+            slack = STRADDLE * page_width
+            starts = sorted({column_start(segs) - 0.01 * page_width for segs in split})
+            boundary = min(starts, key=lambda b: (misfits(lines_run, b, slack), b))
+            # A split line with a piece still running across the boundary is no line of two columns but a
+            # centred title or code split at a misread word ("GIẤY TIẾP NHẬN … KẾT  J2"): it is read on its own,
+            # and the lines before and after it are runs of their own.
+            across = next(iter(straddling(lines_run, boundary, slack)), None)
             if across is not None:
                 emit(lines_run[:across])
                 out.append(lines_run[across])

@@ -143,6 +143,24 @@ def test_a_centred_title_split_at_a_misread_word_is_read_after_both_header_colum
                                    "2-190823-0198"]
 
 
+def test_marks_in_the_signature_space_do_not_move_the_column_boundary() -> None:
+    # A receipt's two signature blocks (generate_page("receipt", 11, 3, capture="photo"), read from grey
+    # levels): the signature's remnants read as "rẺ  v NX", split at x 860, inside the left block. Taken as the
+    # column start, it ran through every left line, and each line was read on its own, the columns interleaved.
+    rows = [
+        [("NGƯỜI", 546, 172), ("NỘP", 734, 100), ("HỒ", 857, 55), ("SƠ", 942, 70),
+         ("NGƯỜI", 1355, 171), ("TIẾP", 1540, 119), ("NHẬN", 1670, 145), ("HỒ", 1834, 63), ("SƠ", 1928, 64)],
+        [("(Ký", 553, 71), ("và", 647, 42), ("ghi", 709, 60), ("rõ", 789, 40), ("họ", 849, 45), ("tên)", 914, 85),
+         ("(Ký", 1443, 75), ("và", 1541, 42), ("ghi", 1603, 65), ("rõ", 1688, 40), ("họ", 1748, 45), ("tên)", 1813, 82)],
+        [("rẺ", 620, 60), ("v", 860, 23), ("NX", 925, 59)],
+        [("Phan", 589, 114), ("Đình", 726, 101), ("Hưng", 850, 115), ("Phạm", 1516, 100), ("Mỹ", 1658, 61),
+         ("Nga", 1745, 82)],
+    ]
+    lines = [line for line in layout_text(_rows(rows), page_width=2300).splitlines() if line]
+    assert lines == ["NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", "rẺ v NX", "Phan Đình Hưng",
+                     "NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", "Phạm Mỹ Nga"]
+
+
 def _line(texts: list[str], line: int, top: int, height: int = 34, conf: float = 95.0) -> list[Word]:
     return [Word(t, 100 + 150 * i, top, 120, height, conf, 1, 1, line) for i, t in enumerate(texts)]
 
