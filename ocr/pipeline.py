@@ -20,6 +20,7 @@ from ocr.load import DEFAULT_MAX_PIXELS, load_page
 from ocr.model import CleanedPage, PageImage, PageResult, PageText
 from ocr.cleanup.band import Band, text_band, words_in
 from ocr.cleanup.orientation import OsdUse, rotate_quadrant
+from ocr.cleanup.shade import shaded
 from ocr.recognize import recognize
 from ocr.verdict import BETTER_BY, Reading, better, confident_letters, holds_text, sideways_share
 from ocr.searchable_pdf import PdfPage, build_searchable_pdf
@@ -66,12 +67,29 @@ class OcrOptions:
     # Recognition engine: "api" (default: in process, the model loaded once per worker) or "cli" (the
     # tesseract program for every reading); see ocr.tesseract.
     tesseract_engine: str = tesseract.DEFAULT_ENGINE
+    # Tesseract reads the binary's ink in the page's grey levels (ocr.cleanup.shade), not the bare binary.
+    read_shades: bool = True
 
 
 def _strong(text: PageText, options: OcrOptions) -> bool:
     """A reading that settles its page: confident, along the lines, and holding text (confident but nearly
     empty is not strong: an upside-down faint page can read as two sure letters)."""
     return text.mean_confidence >= options.retry_below and sideways_share(text) <= 0.5 and holds_text(text)
+
+
+def _shades(cleaned: CleanedPage) -> Callable[[np.ndarray], np.ndarray]:
+    """What Tesseract reads for each binarization of `cleaned`: its ink in the page's grey levels, made once."""
+    gray = cv2.cvtColor(cleaned.display, cv2.COLOR_BGR2GRAY) if cleaned.display.ndim == 3 else cleaned.display
+    made: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def glyphs(binary: np.ndarray) -> np.ndarray:
+        for source, image in made:
+            if source is binary:
+                return image
+        made.append((binary, shaded(binary, gray)))
+        return made[-1][1]
+
+    return glyphs
 
 
 def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPage, Reading, list[Reading]]:
@@ -88,7 +106,8 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
     """
     method = str(cleaned.details.get("binarization", "otsu"))
     binaries = {method: cleaned.binary}
-    kept = Reading(recognize(cleaned.binary, lang=options.lang, dpi=cleaned.dpi), 0, method)
+    glyphs = _shades(cleaned) if options.read_shades else (lambda binary: binary)
+    kept = Reading(recognize(glyphs(cleaned.binary), lang=options.lang, dpi=cleaned.dpi), 0, method)
     tried = [kept]
     sideways = sideways_share(kept.text) > 0.5
     strong = _strong(kept.text, options)
@@ -99,15 +118,15 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         # The clean-up turned the page upside down on ink alone (the commonest ink-statistics mistake; its
         # quarter turns follow the lines' direction) and the reading is nonsense: the page as stored is read
         # first, before the other binarizations of a page that may only lie the wrong way up.
-        as_stored = Reading(recognize(rotate_quadrant(cleaned.binary, 180), lang=options.lang, dpi=cleaned.dpi),
-                            180, method, stored=True)
+        as_stored = Reading(recognize(rotate_quadrant(glyphs(cleaned.binary), 180), lang=options.lang,
+                                      dpi=cleaned.dpi), 180, method, stored=True)
         tried.append(as_stored)
         if _strong(as_stored.text, options) and better(as_stored, kept):
             return cleanup.turn(cleaned, as_stored.turn), as_stored, tried
     band = text_band(cleaned.binary, lines_run_down=sideways) if options.tries_on_band else None
 
     def read(binary: np.ndarray, degrees: int, on_band: bool, psm: int = 3) -> PageText:
-        image = band.crop(binary) if on_band and band is not None else binary
+        image = band.crop(glyphs(binary)) if on_band and band is not None else glyphs(binary)
         return recognize(rotate_quadrant(image, degrees), lang=options.lang, dpi=cleaned.dpi, psm=psm)
 
     def in_band(reading: Reading) -> Reading:

@@ -207,10 +207,10 @@ def _centre_in(word: Word, top: int, bottom: int) -> bool:
 
 
 def column_parts(strip: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
-    """Column ranges of a strip of rows (ink 0): split at its widest inkless run of columns in the middle 70% of
+    """Column ranges of a strip of rows (ink darker than 128): split at its widest inkless run of columns in the middle 70% of
     its width, when that is at least `min_gap` wide; else the whole strip."""
     width = strip.shape[1]
-    inkless = ~(strip == 0).any(axis=0)
+    inkless = ~(strip < 128).any(axis=0)
     lo, hi = int(0.15 * width), int(0.85 * width)
     best, start = (0, 0), None
     for x in range(lo, hi):
@@ -258,6 +258,8 @@ def _letters(words: list[Word]) -> int:
 
 
 def recognize(binary: np.ndarray, *, lang: str = "vie", dpi: int = 300, psm: int = 3) -> PageText:
+    """Words, text and confidence of a page: `binary` is ink 0 on 255, or ink below 128 with its grey levels
+    (ocr.cleanup.shade)."""
     words = _words(binary, lang, dpi, psm)
     if psm == 3:
         for rows in merged_rows(words, binary.shape[0]):

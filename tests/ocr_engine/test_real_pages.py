@@ -101,10 +101,11 @@ def test_an_unsure_ink_vote_is_left_to_recognition_not_osd() -> None:
     assert turns[0] == 90, "the vote's turn is the first one tried"
 
 
-@pytest.mark.parametrize("name", ["form_don_khoi_kien_warped.png", "cv_vpcp_warped_black.png"])
+@pytest.mark.parametrize("name", ["form_don_khoi_kien_warped.png"])
 def test_a_weak_page_whose_lines_surely_run_across_is_not_read_on_its_side(name: str) -> None:
-    # These pages stay weak (below 70%) with every binarization, but their lines clearly run across. (The table
-    # screenshot was the example until its letters stopped being stripped beside the squiggles: it reads at 88%.)
+    # This page stays weak (below 70%) with every binarization, but its lines clearly run across. (The table
+    # screenshot was an example until its letters stopped being stripped beside the squiggles: it reads at 88%;
+    # cv_vpcp_warped_black.png until its letters were read in their grey levels: 68.4 -> 73.7%.)
     result = read(name)
     readings = result.evidence["readings"]
     assert "low-confidence" in result.flags and len(readings) >= 3
