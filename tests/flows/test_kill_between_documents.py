@@ -29,17 +29,21 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 KILL_AFTER_DOCUMENTS = 2
 # `sohoa ingest`, with the whole process group (page workers, Prefect's server) killed by SIGKILL the moment
 # the second document is recorded: a kill between documents on purpose, where timing one would be a race.
+# Files are ingested on threads, so the lock keeps a second file's document from being recorded between the
+# second one's return and the kill (CI once saw 3 recorded).
 KILLED_INGEST = """
-import os, signal, sys
+import os, signal, sys, threading
 import flows.ingest as ingest
 from sohoa.cli import app
 recorded = []
+lock = threading.Lock()
 original = ingest.record_document
 def record_then_die(*args, **kwargs):
-    code = original(*args, **kwargs)
-    recorded.append(code)
-    if len(recorded) == int(os.environ["KILL_AFTER_DOCUMENTS"]):
-        os.killpg(os.getpgid(0), signal.SIGKILL)
+    with lock:
+        code = original(*args, **kwargs)
+        recorded.append(code)
+        if len(recorded) == int(os.environ["KILL_AFTER_DOCUMENTS"]):
+            os.killpg(os.getpgid(0), signal.SIGKILL)
     return code
 ingest.record_document = record_then_die
 app(sys.argv[1:], prog_name="sohoa")
