@@ -189,7 +189,7 @@ def reading_order(words: list[Word], page_width: int) -> list[list[Segment]]:
             # starts where the fewest split lines are not parted into two by it, and of those places at the
             # leftmost: centred lines below the motto start further right, never left of it.
             slack = STRADDLE * page_width
-            starts = sorted({column_start(segs) - 0.01 * page_width for segs in split})
+            starts = {column_start(segs) - 0.01 * page_width for segs in split}
             boundary = min(starts, key=lambda b: (misfits(lines_run, b, slack), b))
             # A split line with a piece still running across the boundary is no line of two columns but a
             # centred title or code split at a misread word ("GIẤY TIẾP NHẬN … KẾT  J2"): it is read on its own,

@@ -207,8 +207,8 @@ def _centre_in(word: Word, top: int, bottom: int) -> bool:
 
 
 def column_parts(strip: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
-    """Column ranges of a strip of rows (ink darker than 128): split at its widest inkless run of columns in the middle 70% of
-    its width, when that is at least `min_gap` wide; else the whole strip."""
+    """Column ranges of a strip of rows (ink darker than 128): split at its widest inkless run of columns in the
+    middle 70% of its width, when that is at least `min_gap` wide; else the whole strip."""
     width = strip.shape[1]
     inkless = ~(strip < 128).any(axis=0)
     lo, hi = int(0.15 * width), int(0.85 * width)
