@@ -36,6 +36,12 @@ _VIETNAMESE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzđăâêôơư")
 _MARKED = frozenset("đăâêôơư")
 _INNER_PUNCTUATION = frozenset("-/.,:'’")
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{}.,;:!?…*«»"
+# A number with its unit or per cent, as fees, areas and weights are printed: "1.500.000đ", "36,5m²", "150g", "20%".
+_MEASURE = re.compile(r"\d+(?:[.,]\d+)*(?:%|đ|vnđ|vnd|đồng|g|kg|mg|l|ml|m|m2|m²|m3|m³|cm|mm|km|ha)|[ck]?m[²³]",
+                      re.IGNORECASE)
+# A code of capitals and digits printed without separators ("000AB2212008003975"): mostly digits, which the
+# mirrored or turned print read as capitals ("SS0S", "LÁOX") is not.
+CODE_MIN_DIGITS = 4
 
 
 @lru_cache(maxsize=65536)
@@ -44,11 +50,14 @@ def plausible(token: str) -> bool:
 
     Vietnamese words carry at most one tone mark and follow the syllable shape initial-vowels-final; words
     without Vietnamese marks (names, English, codes) need only letters of the alphabet and a normal case
-    pattern. "nšV", "gnô" and "1ÊŒ", what show-through from a page's back is read as, fail.
+    pattern; numbers with their unit ("36,5m²") and codes of mostly digits pass. "nšV", "gnô" and "1ÊŒ", what
+    show-through from a page's back is read as, fail.
     """
     word = token.strip(_EDGE_PUNCTUATION)
     if not word:
         return False
+    if _MEASURE.fullmatch(word) or _is_code(word):
+        return True
     if any(ch in _INNER_PUNCTUATION for ch in word):
         # Codes and numbers ("123/QĐ-UBND", "H21.65-220914-0011", "29/11/2013") and hyphenated words.
         return all(plausible(part) or part.isdigit() or part.isalnum() and part.isupper()
@@ -67,6 +76,11 @@ def plausible(token: str) -> bool:
     if tones == 0 and (not set(base) & _MARKED or word.isupper()):
         return True  # unmarked (Vietnamese, a name or a foreign word alike) or an acronym such as HĐND
     return tones <= 1 and _SYLLABLE.fullmatch(base) is not None
+
+
+def _is_code(word: str) -> bool:
+    digits = sum(ch.isdigit() for ch in word)
+    return word.isalnum() and word.isupper() and digits >= CODE_MIN_DIGITS and digits >= len(word) - digits
 
 
 def letters(word: Word) -> int:

@@ -15,6 +15,20 @@ def test_printed_words_are_plausible(word: str):
     assert plausible(word)
 
 
+# Fees, areas and weights as receipts and land records print them, and a receipt's invoice code (read on
+# benchmarks/real/pages/receipt_upright_photo.jpg): printed text, yet all implausible before.
+@pytest.mark.parametrize("word", ["1.500.000đ", "36,5m²", "120m2", "m²", "150g", "10kg", "20%", "25.000VNĐ",
+                                  "000AB2212008003975", "(5ha)"])
+def test_numbers_with_their_unit_and_digit_codes_are_plausible(word: str):
+    assert plausible(word)
+
+
+# Digits among a mirrored page's capitals are not a code, nor a number's tail of letters a unit.
+@pytest.mark.parametrize("word", ["SS0S", "0A0B", "150gx", "12abc", "m⁴"])
+def test_capitals_with_a_few_digits_and_unknown_units_are_not(word: str):
+    assert not plausible(word)
+
+
 # What Tesseract reads on the mirrored show-through of a back side, or on a page turned upside down.
 @pytest.mark.parametrize("word", ["nšV", "gnô", "1ÊŒ", "ốb", "áv", "LÁOX", "SS0S", "gnÔ", "ñáoX", "ấỳ"])
 def test_misreadings_of_mirrored_or_turned_print_are_not(word: str):
