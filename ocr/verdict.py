@@ -36,9 +36,10 @@ _VIETNAMESE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzđăâêôơư")
 _MARKED = frozenset("đăâêôơư")
 _INNER_PUNCTUATION = frozenset("-/.,:'’")
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{}.,;:!?…*«»"
-# A number with its unit or per cent, as fees, areas and weights are printed: "1.500.000đ", "36,5m²", "150g", "20%".
-_MEASURE = re.compile(r"\d+(?:[.,]\d+)*(?:%|đ|vnđ|vnd|đồng|g|kg|mg|l|ml|m|m2|m²|m3|m³|cm|mm|km|ha)|[ck]?m[²³]",
-                      re.IGNORECASE)
+# A number with its unit or per cent, as fees, areas and weights are printed: "1.500.000đ", "36,5m²", "20%".
+_MEASURE = re.compile(
+    r"\d+(?:[.,]\d+)*(?:%|đ|vnđ|vnd|đồng|g|kg|mg|l|ml|m|m2|m²|m3|m³|cm|mm|km|ha)|[ck]?m[²³]", re.IGNORECASE
+)
 # A code of capitals and digits printed without separators ("000AB2212008003975"): mostly digits, which the
 # mirrored or turned print read as capitals ("SS0S", "LÁOX") is not.
 CODE_MIN_DIGITS = 4
