@@ -62,6 +62,7 @@ class CleanupOptions:
     remove_speckle: bool = True
     remove_leaders: bool = True  # dotted form leaders are layout, and Tesseract reads them as garbage
     remove_stamps: bool = True  # signatures and seals still ink after the colour mask (borders.stamp_components)
+    remove_rules: bool = True  # underlines and form lines, keeping the dots and descenders they touch (rules.py)
 
 
 def clean_page(page: PageImage, options: CleanupOptions | None = None) -> CleanedPage:
@@ -229,9 +230,9 @@ def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions, outside: np.ndarra
           ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """The tidied binary, its flags, and the stats of the ink components left (for the blank check)."""
     binary, found, kept = tidy(binary, dpi, opts.remove_border, opts.remove_punch_holes, opts.remove_speckle,
-                               opts.remove_leaders, outside, opts.remove_stamps)
+                               opts.remove_leaders, outside, opts.remove_stamps, opts.remove_rules)
     names = {"border": "border-cropped", "punch-holes": "punch-holes-removed", "speckle": "despeckled",
-             "leaders": "leaders-removed", "stamps": "stamps-removed"}
+             "leaders": "leaders-removed", "stamps": "stamps-removed", "rules": "rules-removed"}
     return binary, [names[kind] for kind, count in found.items() if count], kept
 
 

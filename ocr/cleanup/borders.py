@@ -10,6 +10,7 @@ import numpy as np
 
 from ocr.cleanup.components import label
 from ocr.cleanup.leaders import find_leaders
+from ocr.cleanup.rules import remove_rules
 
 # A dark region touching the image edge is a scanner border when it runs this far along the edge...
 BORDER_MIN_RUN = 0.25  # fraction of the edge
@@ -202,10 +203,13 @@ def _near_boxes(stats: np.ndarray, anchors: np.ndarray, queries: np.ndarray, sha
 
 
 def tidy(binary: np.ndarray, dpi: float, border: bool = True, holes: bool = True, speckle: bool = True,
-         leaders: bool = True, outside: np.ndarray | None = None, stamps: bool = True) -> Tidied:
+         leaders: bool = True, outside: np.ndarray | None = None, stamps: bool = True, rules: bool = True
+         ) -> Tidied:
     """All removals from one labelling of the ink (labelling is the costly part), whitened in one pass.
 
-    `outside`: canvas the scan does not cover (see `border_components`).
+    `outside`: canvas the scan does not cover (see `border_components`). Rules go last: a scanner border's
+    thin edge is a rule too, and without it the border's remains were no longer found (a real scan read 1.5% ->
+    5.3%).
     """
     comps = components_of(binary)
     shape = binary.shape[:2]
@@ -230,6 +234,8 @@ def tidy(binary: np.ndarray, dpi: float, border: bool = True, holes: bool = True
     if hole_mask.any():
         # Grown by two pixels: the hole's anti-aliased rim binarizes as a thin ring around the blob.
         out = whiten(out, comps, hole_mask, grow=2)
+    if rules:
+        out, found["rules"] = remove_rules(out, dpi)
     kept = ~(gone | hole_mask)
     kept[0] = False
     return Tidied(out, found, comps.stats[kept])
