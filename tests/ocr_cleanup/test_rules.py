@@ -131,3 +131,34 @@ def test_clean_page_flags_rules():
     assert "rules-removed" in cleaned.flags
     kept = clean_page(PageImage(page, 300, 0), CleanupOptions(osd="never", remove_rules=False))
     assert "rules-removed" not in kept.flags
+
+
+def test_waving_photographed_rule_goes_whole():
+    # A receipt's section rule in a phone photo waves by a few pixels: no row holds it all, so the long runs
+    # are pieces of it, and what was left of the rest read as marks ("6 xa" on the real thermal receipt).
+    dpi = 300
+    binary = np.full((120, 1400), 255, np.uint8)
+    xs = np.arange(100, 1300)
+    ys = np.round(60 + 4 * np.sin(2 * np.pi * xs / 400)).astype(int)
+    for dy in range(3):
+        binary[ys + dy, xs] = 0
+    binary[ys[1:] + 1, xs[:-1]] = 0  # steps joined, as a blurred line is
+    cleaned, found = remove_rules(binary, dpi)
+    assert found >= 1
+    assert (cleaned < 128).sum() <= 0.01 * (binary < 128).sum()
+
+
+def test_letters_standing_on_a_form_line_keep_their_feet():
+    dpi = 300
+    px = points_to_px(13, dpi)
+    font = _font(FONT, px)
+    text = "Họ và tên: LÊ THỊ ZUNG, 1982"
+    page = Image.new("L", (round(150 / 25.4 * dpi), px * 4), 255)
+    ImageDraw.Draw(page).text((px, px), text, font=font, fill=0)
+    letters = np.where(np.asarray(page) < 128, 0, 255).astype(np.uint8)
+    baseline = int(np.flatnonzero((letters[:, :round(font.getlength("Họ và tên: LÊ"))] < 128).any(axis=1)).max())
+    lined = letters.copy()
+    lined[baseline + 1:baseline + 5, px:px + round(font.getlength(text))] = 0  # the line the letters stand on
+    cleaned, found = remove_rules(lined, dpi)
+    assert found == 1
+    assert ((letters < 128) & (cleaned >= 128)).sum() <= 0.01 * (letters < 128).sum()
