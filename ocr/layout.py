@@ -100,23 +100,35 @@ def column_gap(lines: list[list[Word]], page_width: int) -> float:
 # beside it. Justified body text stretches all the gaps of a line alike.
 JOINED_GAP_RATIO = 3.0  # of the line's median other gap
 JOINED_MIN_GAPS = 4  # other gaps, so that their median says what the line's word spacing is
+# A speck read as a word inside the column gap ("HUẾ  à  CỘNG": a back page's show-through, a seal's dot) halves
+# the gap; such a word, lower than this share of its line's median word and this unsure, does not part the gap.
+SPECK_SHARE = 0.5
+SPECK_UNSURE_BELOW = 30.0
+
+
+def is_speck(word: Word, line_height: float) -> bool:
+    return word.height < SPECK_SHARE * line_height and word.confidence < SPECK_UNSURE_BELOW
 
 
 def joined_columns_gap(line: list[Word], beside: list[Segment]) -> int | None:
     """Where to split an unsplit `line` whose widest word gap lies inside the column gap of `beside` (a
-    neighbouring line split into two columns): the index of the word after that gap, or None."""
-    if len(beside) != 2 or len(line) < JOINED_MIN_GAPS + 2:
+    neighbouring line split into two columns): the index of the word after that gap, or None. Specks in the
+    gap (`is_speck`) go with the left column."""
+    heights = sorted(w.height for w in line)
+    solid = [i for i, w in enumerate(line) if not is_speck(w, heights[len(heights) // 2])]
+    if len(beside) != 2 or len(solid) < JOINED_MIN_GAPS + 2:
         return None
-    gaps = [b.left - (a.left + a.width) for a, b in zip(line, line[1:])]
+    words = [line[i] for i in solid]
+    gaps = [b.left - (a.left + a.width) for a, b in zip(words, words[1:])]
     widest = max(range(len(gaps)), key=gaps.__getitem__)
     others = sorted(g for i, g in enumerate(gaps) if i != widest)
     median = max(others[len(others) // 2], 1)
-    start, end = line[widest].left + line[widest].width, line[widest + 1].left
+    start, end = words[widest].left + words[widest].width, words[widest + 1].left
     if gaps[widest] < JOINED_GAP_RATIO * median or gaps[widest] <= max(others):
         return None
     if not (beside[0].right <= start and end <= beside[1].left):
         return None
-    return widest + 1
+    return solid[widest + 1]
 
 
 def split_joined_columns(lines: list[list[Word]], segmented: list[list[Segment]]) -> list[list[Segment]]:

@@ -92,6 +92,22 @@ def test_a_header_line_joined_across_a_narrow_column_gap_is_split_where_the_line
                      "Độc lập - Tự do - Hạnh phúc"]
 
 
+def test_a_speck_read_as_a_word_inside_the_column_gap_does_not_keep_the_columns_joined() -> None:
+    # generate_page("decision", 3, 3, capture="faint"): a back page's speck between the agency and the motto was
+    # read "à" (confidence 0, half a word's height) and halved the widest gap, so the line stayed joined.
+    speck = Word("à", 720, 310, 12, 15, 0.0, 1, 1, 1)
+    words = _boxes(1, JOINED_FIRST) + [speck] + [replace(w, top=360) for w in _boxes(2, SPLIT_SECOND)]
+    words.sort(key=lambda w: (w.line, w.left))
+    lines = [line for line in layout_text(words, page_width=1722).splitlines() if line]
+    assert lines == ["UBND TỈNH THỪA THIÊN HUẾ à", "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "Độc lập - Tự do - Hạnh phúc"]
+    # A sure word in the gap is text: the line is one.
+    sure = replace(speck, text="và", height=40, confidence=95.0)
+    words = [sure if w is speck else w for w in words]
+    lines = [line for line in layout_text(words, page_width=1722).splitlines() if line]
+    assert lines[0].startswith("UBND TỈNH THỪA THIÊN HUẾ và CỘNG")
+
+
 def test_a_wider_gap_outside_the_column_gap_beside_it_or_in_evenly_spaced_text_splits_nothing() -> None:
     # The same first line moved 200 px left: its wide gap no longer falls between the columns below.
     shifted = [(t, left - 200, width) for t, left, width in JOINED_FIRST]
