@@ -43,6 +43,7 @@ def remove_rules(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
     frame = max(3, int(round(FRAME_MIN_MM * mm))) | 1
     upright = cv2.getStructuringElement(cv2.MORPH_RECT, (1, frame))
     reach = max(1, int(round(CROSSING_MM * mm)))
+    short = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(round(WAVE_RUN_MM * mm))) | 1, 1))
     height, width = binary.shape[:2]
     half = length // 2
     out = binary
@@ -64,7 +65,6 @@ def remove_rules(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
         # joined to them within WAVE_MM above or below, as far along the page as they go. In a column with a
         # long run, only while no thicker than the rule: a letter's foot standing on it is a glyph.
         ya, yb = max(0, y - int(round(WAVE_MM * mm))), min(height, y + h + int(round(WAVE_MM * mm)))
-        short = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(round(WAVE_RUN_MM * mm))) | 1, 1))
         _, labels = cv2.connectedComponents(cv2.morphologyEx(ink[ya:yb], cv2.MORPH_OPEN, short), connectivity=8)
         seeded = np.zeros(labels.shape, bool)
         seeded[y - ya:y - ya + h, x0:x1] = rule

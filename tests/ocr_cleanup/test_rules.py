@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 from ocr.cleanup import CleanupOptions, clean_page
 from ocr.cleanup.rules import remove_rules
 from ocr.load import load_page
+from ocr.model import PageImage
 
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 REAL_TEMPLATE = Path(__file__).resolve().parents[2] / "benchmarks" / "real" / "pages" / "don_xin_mau_trong_screenshot.jpg"
@@ -125,8 +126,6 @@ def test_ragged_scanned_line_goes_whole():
 def test_clean_page_flags_rules():
     underlined, _ = render_motto(300, 13, True)
     page = cv2.cvtColor(np.pad(underlined, 200, constant_values=255), cv2.COLOR_GRAY2BGR)
-    from ocr.model import PageImage
-
     cleaned = clean_page(PageImage(page, 300, 0), CleanupOptions(osd="never"))
     assert "rules-removed" in cleaned.flags
     kept = clean_page(PageImage(page, 300, 0), CleanupOptions(osd="never", remove_rules=False))
