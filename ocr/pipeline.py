@@ -92,6 +92,24 @@ def _shades(cleaned: CleanedPage) -> Callable[[np.ndarray], np.ndarray]:
     return glyphs
 
 
+def _cross_rules_removed(cleaned: CleanedPage) -> Callable[[np.ndarray], np.ndarray]:
+    """Each binarization of `cleaned` as a quarter turn reads it: its vertical rules whitened (`cleanup.turn`
+    whitens them the same way on the page it returns), made once."""
+    opts = cleaned.details.get("options") or cleanup.CleanupOptions()
+    made: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def unruled(binary: np.ndarray) -> np.ndarray:
+        if not opts.remove_rules:
+            return binary
+        for source, image in made:
+            if source is binary:
+                return image
+        made.append((binary, cleanup.cross_rules_removed(binary, cleaned.dpi)[0]))
+        return made[-1][1]
+
+    return unruled
+
+
 def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPage, Reading, list[Reading]]:
     """Recognise a cleaned page, retrying a weak one, and return the page as finally turned, the kept reading
     and every reading tried.
@@ -124,8 +142,11 @@ def read_page_text(cleaned: CleanedPage, options: OcrOptions) -> tuple[CleanedPa
         if _strong(as_stored.text, options) and better(as_stored, kept):
             return cleanup.turn(cleaned, as_stored.turn), as_stored, tried
     band = text_band(cleaned.binary, lines_run_down=sideways) if options.tries_on_band else None
+    on_its_side = _cross_rules_removed(cleaned)
 
     def read(binary: np.ndarray, degrees: int, on_band: bool, psm: int = 3) -> PageText:
+        if degrees in (90, 270):
+            binary = on_its_side(binary)
         image = band.crop(glyphs(binary)) if on_band and band is not None else glyphs(binary)
         return recognize(rotate_quadrant(image, degrees), lang=options.lang, dpi=cleaned.dpi, psm=psm)
 

@@ -22,6 +22,7 @@ from ocr.cleanup.illumination import flatten_illumination
 from ocr.cleanup.ink import colour_free_gray, colour_ink_masks, colour_region, find_colour_ink, letters_near
 from ocr.cleanup.orientation import OsdUse, detect_orientation, rotate_quadrant
 from ocr.cleanup.resample import to_working_resolution
+from ocr.cleanup.rules import remove_rules
 from ocr.cleanup.scale import page_scale
 from ocr.cleanup.sheet import find_sheet, flatten_sheet, sheet_dpi
 from ocr.model import CleanedPage, PageImage
@@ -221,9 +222,21 @@ def turn(cleaned: CleanedPage, degrees: int) -> CleanedPage:
     rotation = (cleaned.rotation + degrees) % 360
     if rotation:
         flags.append("rotated")
+    binary = cleaned.binary
+    if degrees in (90, 270) and (details.get("options") or CleanupOptions()).remove_rules:
+        binary, found = cross_rules_removed(binary, cleaned.dpi)
+        if found and "rules-removed" not in flags:
+            flags.append("rules-removed")
     return CleanedPage(display=rotate_quadrant(cleaned.display, degrees),
-                       binary=rotate_quadrant(cleaned.binary, degrees), dpi=cleaned.dpi, rotation=rotation,
+                       binary=rotate_quadrant(binary, degrees), dpi=cleaned.dpi, rotation=rotation,
                        skew=cleaned.skew, blank=cleaned.blank, flags=flags, details=details)
+
+
+def cross_rules_removed(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
+    """`binary` with its vertical rules whitened, and how many: the rules a quarter turn makes horizontal, which
+    the clean-up's own step saw on end (a page only recognition found lying on its side)."""
+    turned, found = remove_rules(np.ascontiguousarray(binary.T), dpi)
+    return (np.ascontiguousarray(turned.T), found) if found else (binary, 0)
 
 
 def _tidy(binary: np.ndarray, dpi: int, opts: CleanupOptions, outside: np.ndarray | None = None

@@ -3,6 +3,7 @@ and solid bars stay."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -11,7 +12,7 @@ import pytest
 from cleanup_pages import FONT, FONT_BOLD, _font, points_to_px, read_text
 from PIL import Image, ImageDraw
 
-from ocr.cleanup import CleanupOptions, clean_page
+from ocr.cleanup import CleanupOptions, clean_page, turn
 from ocr.cleanup.rules import remove_rules
 from ocr.load import load_page
 from ocr.model import PageImage
@@ -161,3 +162,21 @@ def test_letters_standing_on_a_form_line_keep_their_feet():
     cleaned, found = remove_rules(lined, dpi)
     assert found == 1
     assert ((letters < 128) & (cleaned >= 128)).sum() <= 0.01 * (letters < 128).sum()
+
+
+def test_a_quarter_turn_after_the_clean_up_whitens_the_rules_it_makes_horizontal():
+    # A page lying on its side that only recognition turns upright: the clean-up saw its underline on end and
+    # left it (photo decision 5 L3 read its motto with the line joined to it).
+    underlined, _ = render_motto(300, 13, True)
+    lying = np.ascontiguousarray(np.rot90(np.pad(underlined, 200, constant_values=255), k=-1))  # 90 clockwise
+    page = PageImage(cv2.cvtColor(lying, cv2.COLOR_GRAY2BGR), 300, 0)
+    options = CleanupOptions(osd="never", detect_orientation=False, deskew=False)
+    cleaned = clean_page(page, options)
+    assert cleaned.rotation == 0
+    assert remove_rules(np.ascontiguousarray(np.rot90(cleaned.binary)), 300)[1] == 1  # still there, on end
+    upright = turn(cleaned, 270)
+    assert remove_rules(upright.binary, 300)[1] == 0
+    assert "rules-removed" in upright.flags
+    assert read_text(upright.binary, 300, psm=7) == MOTTO
+    kept = turn(clean_page(page, replace(options, remove_rules=False)), 270)
+    assert remove_rules(kept.binary, 300)[1] == 1
