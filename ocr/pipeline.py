@@ -21,7 +21,7 @@ from ocr.model import CleanedPage, PageImage, PageResult, PageText
 from ocr.cleanup.band import Band, text_band, words_in
 from ocr.cleanup.orientation import OsdUse, rotate_quadrant
 from ocr.cleanup.shade import shaded
-from ocr.recognize import recognize
+from ocr.recognize import layout_text, recognize, unread_noise
 from ocr.verdict import BETTER_BY, Reading, better, confident_letters, holds_text, sideways_share
 from ocr.searchable_pdf import PdfPage, build_searchable_pdf
 
@@ -257,18 +257,34 @@ def _try_binarization(cleaned: CleanedPage, method: str, binaries: dict[str, np.
     return kept
 
 
+UNREAD_SHOWN = 20  # words dropped as unread (`ocr.recognize.unread_noise`) named in a page's evidence
+
+
+def _without_unread(text: PageText, page_width: int) -> tuple[PageText, list[str]]:
+    """The kept reading without the words Tesseract could not read that stand lower than the page's words, and
+    those words; its mean confidence stays the reading's, so a page read with junk is as sure as it was."""
+    unread = unread_noise(text.words)
+    if not any(unread):
+        return text, []
+    words = [w for w, drop in zip(text.words, unread) if not drop]
+    return (PageText(words=words, text=layout_text(words, page_width), mean_confidence=text.mean_confidence),
+            [w.text for w, drop in zip(text.words, unread) if drop])
+
+
 def ocr_page(page: PageImage, options: OcrOptions | None = None) -> tuple[PageResult, CleanedPage]:
     options = options or OcrOptions()
     started = time.perf_counter()
     cleaned = cleanup.clean_page(page, cleanup.CleanupOptions(osd=options.osd))
     ink = dict(cleaned.details.get("ink") or {})
     tried: list[Reading] = []
+    unread: list[str] = []
     if cleaned.blank and ink.get("glyphs", 0) == 0:
         # Nothing on the binary page could be a character: recognition has nothing to read.
         text, method, blank = PageText(words=[], text="", mean_confidence=0.0), str(cleaned.details.get("binarization", "")), True
     else:
         cleaned, reading, tried = read_page_text(cleaned, options)
         text, method = reading.text, reading.binarization
+        text, unread = _without_unread(text, cleaned.binary.shape[1])
         # The ink's blank verdict stands only when no reading found text: faint print is not bleed-through.
         blank = cleaned.blank and not any(holds_text(r.text) for r in tried)
     flags = [f for f in cleaned.flags if f != "blank"]
@@ -283,6 +299,9 @@ def ocr_page(page: PageImage, options: OcrOptions | None = None) -> tuple[PageRe
     height, width = cleaned.binary.shape[:2]
     evidence = {"glyphs": ink.get("glyphs"), "ink_reason": ink.get("reason") or None,
                 "readings": [r.summary() for r in tried]}
+    if unread:
+        evidence["unread"] = unread[:UNREAD_SHOWN]
+        evidence["unread_count"] = len(unread)
     scale = cleaned.details.get("scale")
     if scale:
         evidence["scale"] = {"source": scale["source"], "x_height_px": scale["x_height_px"] and round(scale["x_height_px"], 1),

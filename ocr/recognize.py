@@ -93,6 +93,23 @@ def flat_noise(words: list[Word]) -> list[bool]:
             for f, m, w in zip(flat, mark, words)]
 
 
+# A word Tesseract could not read at all (confidence 0) that is also clearly lower than the page's sure words is
+# no text: a mirrored back page showing through faint print ("E<Eeseekefeeea", "ca... các nh soi"), a speck
+# beside a header. Printed words read at 0 stand at the page's height ("CHỦ" on the same faint form). Dropped
+# only from the page's final text (the readings are compared with them) and named in the page's evidence.
+UNREAD_BELOW = 1.0
+UNREAD_SHARE = 0.7  # of the typical height
+
+
+def unread_noise(words: list[Word]) -> list[bool]:
+    """For each word, whether it was read at confidence 0 and stands lower than UNREAD_SHARE of the page's
+    typical word height."""
+    typical = typical_height(words)
+    if typical is None:
+        return [False] * len(words)
+    return [w.confidence < UNREAD_BELOW and w.height < UNREAD_SHARE * typical for w in words]
+
+
 # A text line the image's top or bottom edge cuts through (a screenshot or web image cropped mid-line) shows only
 # the halves of its glyphs, which Tesseract reads as "1A 3x^ Ýh., °1+4_-" at confidence 0-50. Such a line is
 # dropped when half its words or more touch the edge, they are clearly lower than the page's words, and it is unsure.

@@ -7,7 +7,7 @@ from ocr.model import Word
 import numpy as np
 
 from ocr.recognize import (
-    column_parts, cut_by_frame, flat_noise, is_noise, layout_text, merged_rows, typical_height,
+    column_parts, cut_by_frame, flat_noise, is_noise, layout_text, merged_rows, typical_height, unread_noise,
 )
 
 
@@ -324,3 +324,13 @@ def test_rows_are_read_again_column_by_column_where_an_inkless_gap_parts_them() 
     assert column_parts(strip, min_gap=71) == [(0, 1120), (1120, 2400)]
     strip[120:160, 1000:1240] = 0  # a line running across the gap
     assert column_parts(strip, min_gap=71) == [(0, 2400)]
+
+
+def test_words_read_at_confidence_0_and_lower_than_the_page_words_are_unread_noise() -> None:
+    sure = [word(f"chữ{i}", 100 * i, 100, 1) for i in range(6)]  # 40 px high, confidence 95
+    junk = replace(word("E<Eeseekefeeea", 100, 200, 2, conf=0.0), height=26)
+    unsure_low = replace(word("các", 400, 200, 2, conf=12.0), height=26)
+    tall_unread = word("CHỦ", 700, 200, 2, conf=0.0)  # at the page's height: a word, however unsure
+    assert unread_noise(sure + [junk, unsure_low, tall_unread]) == [False] * 6 + [True, False, False]
+    # Too few sure words to know the page's height: nothing is called noise.
+    assert unread_noise(sure[:3] + [junk]) == [False] * 4
