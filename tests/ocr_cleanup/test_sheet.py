@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from functools import lru_cache
 
 import cv2
@@ -13,6 +14,9 @@ from cleanup_pages import add_dark_border, render_page, yellow_and_shadow
 from benchmarks.sheet_accuracy import true_corners
 from benchmarks.synth import generate_page
 from ocr.cleanup.sheet import Sheet, find_sheet, flatten_sheet, sheet_dpi
+from ocr.load import load_page
+
+REAL = Path(__file__).resolve().parents[2] / "benchmarks" / "real" / "pages"
 
 TOLERANCE = 0.015  # of the photo's diagonal
 
@@ -187,6 +191,26 @@ def test_a_sheet_on_another_sheet_is_never_cropped_into_its_text(kind, seed):
     sheet = find_sheet(image)
     assert sheet is not None
     assert _page_area_lost(sheet, truth) <= 0.02
+
+
+@pytest.mark.parametrize(("kind", "seed"), [("form", 54), ("receipt", 55)])
+def test_a_sheet_whose_shadowed_end_has_a_sharp_edge_is_completed_to_the_a4_shape(kind, seed):
+    # The shadow's edge is a straight, well-supported step inside the page, and the region's side stopped at it:
+    # 13% and 12% of the page were cut away (form 54 then read 20.4% CER, receipt 55 9.1%). Seeds 48-71 were made
+    # only to check the sheet finder; seeds 0-47 keep their outlines with the A-shape completion.
+    image, truth = _benchmark_photo(kind, seed)
+    sheet = find_sheet(image)
+    assert sheet is not None and sheet.method.endswith("-completed")
+    assert _page_area_lost(sheet, truth) <= 0.02
+    assert corner_error(sheet, truth, image.shape) <= TOLERANCE
+
+
+def test_a_receipt_far_from_the_a4_shape_is_not_completed():
+    # A thermal receipt is three times as long as wide: no step within reach brings it to the A shape, and the
+    # real photos of receipts keep the outline they had.
+    for name in ("hd_vinmart_camphha_rot90_photo.jpg", "receipt_upside_down_photo.jpg"):
+        sheet = find_sheet(load_page(REAL / name, 0).image)
+        assert sheet is not None and not sheet.method.endswith("-completed")
 
 
 @pytest.mark.parametrize(("kind", "seed", "level"), [("form", 13, 2), ("decision", 20, 3), ("form", 3, 3)])
