@@ -44,6 +44,9 @@ SHORT_OF_CORNERS = 0.15
 # sheet's outline with a shadowed end left out (the step the region's side stopped at is the shadow's edge).
 A_INCOMPLETE = 0.08
 A_COMPLETED = 0.06
+# The next step is looked for this share of the way across again: further than OUTSET_DEPTH, since the A shape
+# guards it (a shadowed half of the page, decision 71 L3, lies 0.67 of the way across beyond the side found).
+COMPLETION_DEPTH = 0.8
 HIDDEN_EDGE_SUPPORT = 0.2  # share of a side's profiles that must find the weaker edge beside a stronger one
 EDGE_PROFILES = 48  # profiles across each side
 CORNER_SHARE = 0.08  # the triangle inside each corner that must be paper, as a share of the two sides' lengths
@@ -224,7 +227,7 @@ def _completed(p: np.ndarray, found: tuple[np.ndarray, float, str], min_step: fl
              for i in range(4)]
     best = found
     for i in range(4):
-        step = _outer_step(pf, quad, i, min_step)
+        step = _outer_step(pf, quad, i, min_step, COMPLETION_DEPTH)
         if step is None:
             continue
         lines = sides[:i] + [(step[0], step[1])] + sides[i + 1:]
@@ -382,9 +385,9 @@ def _inner_steps(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float) -> l
     return [(point, direction) for point, direction, _ in steps[:INSET_STEPS]]
 
 
-def _outer_step(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float
+def _outer_step(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float, depth: float = OUTSET_DEPTH
                 ) -> tuple[np.ndarray, np.ndarray, float] | None:
-    """The nearest well-supported straight step outside side i (up to OUTSET_DEPTH of the way across).
+    """The nearest well-supported straight step outside side i (up to `depth` of the way across).
 
     A shadow across one end of the sheet takes its paper below every threshold, so the region's side runs
     through the shadow, farther from the sheet's real edge than the wide band looks. The shadow itself is a
@@ -397,7 +400,7 @@ def _outer_step(pf: np.ndarray, quad: np.ndarray, i: int, min_step: float
     normal = _outward(a, b, centre)
     across = _across(quad, i, normal)
     shift = float(band)
-    while shift <= OUTSET_DEPTH * across:
+    while shift <= depth * across:
         fit = _fit_side(pf, a + shift * normal, b + shift * normal, centre, band, min_step)
         if fit is not None and fit[2] >= INSET_SUPPORT:
             return fit
